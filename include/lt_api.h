@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* The HTTP routes: /metrics (Prometheus text 0.0.4), /api/v1/stats, /api/v1/events,
+ * POST /api/v1/ingest, /healthz. Everything here renders from shared state into a response
+ * buffer; the sockets belong to http_server. Runs on the HTTP thread. */
+#ifndef LT_API_H
+#define LT_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lt_config.h"
+#include "lt_http_server.h"
+#include "lt_rates.h"
+#include "lt_ring.h"
+#include "lt_stats.h"
+#include "lt_table.h"
+#include "lt_tally.h"
+
+/* What the UDP sockets report at scrape time (gathered by the listeners' owner). */
+typedef struct {
+    uint64_t dropped;         /* kernel drops summed over the UDP sockets */
+    uint64_t rcvbuf_bytes;    /* effective SO_RCVBUF of one socket (they all ask the same) */
+} lt_udp_info_t;
+
+typedef void (*lt_api_udp_info_cb)(void *arg, lt_udp_info_t *out);
+
+typedef struct {
+    const lt_config_t *config;
+    const char *version;
+    double start_time_s;           /* process_start_time_seconds */
+    lt_tally_t tally;              /* table, ring, stats, labels: shared with the listeners */
+    const lt_rates_t *rates;       /* may be NULL */
+    lt_api_udp_info_cb udp_info;   /* may be NULL */
+    void *udp_info_arg;
+    lt_table_batch_t ingest_batch; /* HTTP ingest counts through its own batch */
+} lt_api_t;
+
+/* The lt_http_handler_cb of the daemon; arg is an lt_api_t. Routes: GET/HEAD /metrics,
+ * /api/v1/stats, /api/v1/events, /healthz; POST /api/v1/ingest (403 when http.ingest is off).
+ * A known path with another method gets 405 and an Allow header; any other path 404. It does
+ * not count stats->http_requests: the server does, since it also answers requests that never
+ * reach the handler. */
+void lt_api_handle(void *arg, const lt_http_request_t *req, lt_http_response_t *res);
+
+/* The /metrics body in Prometheus text 0.0.4 (exposed for tests and the CLI). */
+void lt_api_render_metrics(lt_api_t *api, lt_strbuf_t *out);
+
+/* The same families in OpenMetrics 1.0 text, ending in "# EOF" (served when the request's
+ * Accept asks for application/openmetrics-text). */
+void lt_api_render_openmetrics(lt_api_t *api, lt_strbuf_t *out);
+
+/* Index of each extra label a series can carry (LT_API_HOST, LT_API_APP, LT_API_FACILITY,
+ * LT_API_TRANSPORT), in LT_LABEL_MAP order, which is also the order they follow level in. */
+enum {
+#define LT_API_LABEL_ENUM(e, s, bit) LT_API_##e,
+    LT_LABEL_MAP(LT_API_LABEL_ENUM)
+#undef LT_API_LABEL_ENUM
+    LT_API_LABEL_COUNT
+};
+
+/* Value of a series' extra labels in overflow series. */
+#define LT_API_OVERFLOW_VALUE "__overflow__"
+
+/* One series as the renderers see it. labels[] holds each configured label's value as text
+ * (slices into the table or static strings; "" when the event had none, LT_API_OVERFLOW_VALUE
+ * in overflow series, empty for labels that are not configured). */
+typedef struct {
+    lt_level_t level;
+    lt_slice_t labels[LT_API_LABEL_COUNT];
+    uint64_t count;
+} lt_api_series_t;
+
+/* Reads every series of the table, sorted by level then label values (bytewise), with series
+ * whose rendered labels are equal merged into one, and a zero series (extra labels "") added
+ * for each level that has none, so all nine levels always appear. Sets *out to an array the
+ * caller frees with lt_free, valid until lt_table_free; returns its length. */
+size_t lt_api_collect_series(const lt_api_t *api, lt_api_series_t **out);
+
+/* Appends p[0..n) to out with each invalid UTF-8 sequence replaced by U+FFFD, so that label
+ * values and JSON strings stay valid UTF-8 even when a value was cut mid-character. */
+void lt_api_append_utf8(lt_strbuf_t *out, const char *p, size_t n);
+
+/* The /api/v1/stats body. */
+void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out);
+
+#endif

@@ -1,0 +1,862 @@
+/* SPDX-License-Identifier: MIT */
+/* The HTTP routes: picks the route from method and path, and renders /api/v1/stats and
+ * /api/v1/events as JSON (cJSON, with counts printed as exact integers) or counts the records
+ * of a POST /api/v1/ingest body through the same tally path as TCP and UDP. An array or
+ * single-object body is validated whole before anything is counted, so a client that retries
+ * a rejected body never counts a record twice. */
+#include "lt_api.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <llhttp.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "lt_alloc.h"
+#include "lt_parse.h"
+
+#define CT_JSON "application/json"
+#define CT_TEXT "text/plain; charset=utf-8"
+#define CT_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
+#define CT_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
+
+#define EVENTS_DEFAULT_LIMIT 100
+
+/* Labels that /api/v1/stats breaks counts down by ("by"), from the same X-macro as the enum. */
+static const char *const label_names[LT_API_LABEL_COUNT] = {
+#define LABEL_NAME(e, s, bit) s,
+    LT_LABEL_MAP(LABEL_NAME)
+#undef LABEL_NAME
+};
+
+static const unsigned label_bits[LT_API_LABEL_COUNT] = {
+#define LABEL_BIT(e, s, bit) bit,
+    LT_LABEL_MAP(LABEL_BIT)
+#undef LABEL_BIT
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool slice_is(lt_slice_t s, const char *text)
+{
+    size_t n = strlen(text);
+    return s.n == n && (n == 0 || memcmp(s.p, text, n) == 0);
+}
+
+/* ---- JSON helpers ------------------------------------------------------------------------ */
+
+/* cJSON keeps numbers as doubles and prints integers above INT_MAX with %g, which turns
+ * 1e15 and up into exponent form; counts are printed here as exact decimal integers. */
+static void add_u64(cJSON *obj, const char *name, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    cJSON_AddRawToObject(obj, name, buf);
+}
+
+static void add_fixed3(cJSON *obj, const char *name, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%.3f", isfinite(v) ? v : 0.0);
+    cJSON_AddRawToObject(obj, name, buf);
+}
+
+/* Bytes from the table or the ring as a JSON string: valid UTF-8, NUL-terminated in tmp. */
+static const char *utf8_cstr(lt_strbuf_t *tmp, const char *p, size_t n)
+{
+    lt_strbuf_reset(tmp);
+    lt_api_append_utf8(tmp, n > 0 ? p : "", n);
+    return tmp->p;
+}
+
+static void add_text(cJSON *obj, const char *name, lt_strbuf_t *tmp, const char *p, size_t n)
+{
+    cJSON_AddStringToObject(obj, name, utf8_cstr(tmp, p, n));
+}
+
+static void print_json(cJSON *root, lt_strbuf_t *out)
+{
+    char *text = cJSON_PrintUnformatted(root);
+    lt_strbuf_puts(out, text);
+    cJSON_free(text);
+}
+
+/* A 4xx/5xx answer with body {"error":message}. */
+static void json_error(lt_http_response_t *res, int status, const char *message)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "error", message);
+    res->status = status;
+    res->content_type = CT_JSON;
+    lt_strbuf_reset(&res->body);
+    print_json(root, &res->body);
+    cJSON_Delete(root);
+}
+
+/* ---- /api/v1/stats ----------------------------------------------------------------------- */
+
+/* One series' count seen through one label: what "by" groups. */
+typedef struct {
+    lt_slice_t value;
+    lt_level_t level;
+    uint64_t count;
+} by_row_t;
+
+static int by_row_cmp(const void *va, const void *vb)
+{
+    const by_row_t *a = va, *b = vb;
+    int r = memcmp(a->value.p, b->value.p, a->value.n < b->value.n ? a->value.n : b->value.n);
+    if (r != 0)
+        return r;
+    if (a->value.n != b->value.n)
+        return a->value.n < b->value.n ? -1 : 1;
+    return (int)a->level - (int)b->level;
+}
+
+/* {"web1":{"err":3},...} for one label: per value, the levels with a nonzero count. */
+static cJSON *render_by_label(const lt_api_series_t *series, size_t n, int label,
+                              lt_strbuf_t *tmp)
+{
+    cJSON *obj = cJSON_CreateObject();
+    by_row_t *rows = lt_malloc((n ? n : 1) * sizeof(*rows));
+    size_t nrows = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (series[i].count > 0)
+            rows[nrows++] = (by_row_t){series[i].labels[label], series[i].level, series[i].count};
+    if (nrows > 0)
+        qsort(rows, nrows, sizeof(*rows), by_row_cmp);
+
+    for (size_t i = 0; i < nrows;) {
+        size_t j = i;
+        cJSON *levels = cJSON_CreateObject();
+        while (j < nrows && rows[j].value.n == rows[i].value.n &&
+               memcmp(rows[j].value.p, rows[i].value.p, rows[i].value.n) == 0) {
+            lt_level_t level = rows[j].level;
+            uint64_t sum = 0;
+            for (; j < nrows && rows[j].level == level && rows[j].value.n == rows[i].value.n &&
+                   memcmp(rows[j].value.p, rows[i].value.p, rows[i].value.n) == 0;
+                 j++)
+                sum += rows[j].count;
+            add_u64(levels, lt_level_name(level), sum);
+        }
+        cJSON_AddItemToObject(obj, utf8_cstr(tmp, rows[i].value.p, rows[i].value.n), levels);
+        i = j;
+    }
+    lt_free(rows);
+    return obj;
+}
+
+static cJSON *level_doubles(const double v[LT_LEVEL_COUNT])
+{
+    cJSON *obj = cJSON_CreateObject();
+    for (int l = 0; l < LT_LEVEL_COUNT; l++)
+        cJSON_AddNumberToObject(obj, lt_level_name((lt_level_t)l), v[l]);
+    return obj;
+}
+
+void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
+{
+    const lt_config_t *cfg = api->config;
+    const lt_stats_t *st = api->tally.stats;
+    const lt_ring_t *ring = api->tally.ring;
+    lt_strbuf_t tmp = LT_STRBUF_INIT;
+    lt_udp_info_t udp = {0, 0};
+    uint64_t totals[LT_LEVEL_COUNT];
+    uint64_t events_total = 0;
+    cJSON *root = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(root, "version", api->version != NULL ? api->version : "");
+    add_fixed3(root, "start_time", api->start_time_s);
+    double uptime = now_s() - api->start_time_s;
+    add_fixed3(root, "uptime_s", uptime > 0 ? uptime : 0);
+
+    lt_table_level_totals(api->tally.table, totals);
+    for (int l = 0; l < LT_LEVEL_COUNT; l++)
+        events_total += totals[l];
+    add_u64(root, "events_total", events_total);
+    cJSON *levels = cJSON_AddObjectToObject(root, "levels");
+    for (int l = 0; l < LT_LEVEL_COUNT; l++)
+        add_u64(levels, lt_level_name((lt_level_t)l), totals[l]);
+
+    static const struct {
+        const char *name;
+        unsigned window_s;
+    } windows[] = {{"1m", 60}, {"5m", 300}, {"15m", 900}};
+    cJSON *rates = cJSON_AddObjectToObject(root, "rates");
+    for (size_t w = 0; w < sizeof(windows) / sizeof(windows[0]); w++) {
+        double r[LT_LEVEL_COUNT] = {0};
+        if (api->rates != NULL)
+            lt_rates_get(api->rates, windows[w].window_s, r);
+        cJSON_AddItemToObject(rates, windows[w].name, level_doubles(r));
+    }
+
+    cJSON *bytes = cJSON_AddObjectToObject(root, "received_bytes");
+    for (int t = 0; t < LT_TRANSPORT_COUNT; t++)
+        add_u64(bytes, lt_transport_name((lt_transport_t)t), lt_counter_get(&st->received_bytes[t]));
+
+    /* The total is summed from the same loads as the breakdown, so the two always agree. */
+    uint64_t rejected_total = 0;
+    cJSON *rejected = cJSON_CreateObject();
+    for (int t = 0; t < LT_TRANSPORT_COUNT; t++) {
+        cJSON *by_reason = cJSON_AddObjectToObject(rejected, lt_transport_name((lt_transport_t)t));
+        for (int r = 0; r < LT_REJECT_COUNT; r++) {
+            uint64_t v = lt_counter_get(&st->rejected[t][r]);
+            rejected_total += v;
+            add_u64(by_reason, lt_reject_name((lt_reject_t)r), v);
+        }
+    }
+    add_u64(root, "rejected_total", rejected_total);
+    cJSON_AddItemToObject(root, "rejected", rejected);
+
+    static const lt_transport_t connected[] = {LT_TRANSPORT_TCP, LT_TRANSPORT_HTTP};
+    cJSON *conns = cJSON_AddObjectToObject(root, "connections");
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++) {
+        lt_transport_t t = connected[i];
+        cJSON *c = cJSON_AddObjectToObject(conns, lt_transport_name(t));
+        int64_t open = lt_gauge_get(&st->connections[t]);
+        add_u64(c, "open", open > 0 ? (uint64_t)open : 0);
+        add_u64(c, "accepted", lt_counter_get(&st->connections_accepted[t]));
+        add_u64(c, "refused", lt_counter_get(&st->connections_refused[t]));
+        add_u64(c, "idle_closed", lt_counter_get(&st->idle_closed[t]));
+    }
+
+    if (api->udp_info != NULL)
+        api->udp_info(api->udp_info_arg, &udp);
+    cJSON *u = cJSON_AddObjectToObject(root, "udp");
+    add_u64(u, "dropped", udp.dropped);
+    add_u64(u, "receive_buffer_bytes", udp.rcvbuf_bytes);
+
+    cJSON *series = cJSON_AddObjectToObject(root, "series");
+    add_u64(series, "count", lt_table_series_count(api->tally.table));
+    add_u64(series, "limit", cfg->max_series);
+    add_u64(series, "overflow_events", lt_table_overflow_total(api->tally.table));
+
+    cJSON *rj = cJSON_AddObjectToObject(root, "ring");
+    add_u64(rj, "slots", ring != NULL ? lt_ring_slots(ring) : 0);
+    add_u64(rj, "events", ring != NULL ? lt_ring_pushed_total(ring) : 0);
+    add_u64(rj, "overwritten", ring != NULL ? lt_ring_overwritten_total(ring) : 0);
+    cJSON_AddStringToObject(rj, "min_level",
+                            lt_level_name(ring != NULL ? lt_ring_min_level(ring)
+                                                       : cfg->ring_min_level));
+
+    cJSON *labels = cJSON_AddArrayToObject(root, "labels");
+    cJSON_AddItemToArray(labels, cJSON_CreateString("level"));
+    for (int l = 0; l < LT_API_LABEL_COUNT; l++)
+        if (cfg->labels & label_bits[l])
+            cJSON_AddItemToArray(labels, cJSON_CreateString(label_names[l]));
+
+    lt_api_series_t *v;
+    size_t n = lt_api_collect_series(api, &v);
+    cJSON *by = cJSON_AddObjectToObject(root, "by");
+    for (int l = 0; l < LT_API_LABEL_COUNT; l++)
+        if (cfg->labels & label_bits[l])
+            cJSON_AddItemToObject(by, label_names[l], render_by_label(v, n, l, &tmp));
+    lt_free(v);
+
+    print_json(root, out);
+    cJSON_Delete(root);
+    lt_strbuf_free(&tmp);
+}
+
+/* ---- query strings ----------------------------------------------------------------------- */
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes application/x-www-form-urlencoded text: '+' is a space, %XX a byte; a '%' not
+ * followed by two hex digits is kept as it is. Writes at most n bytes plus a NUL. */
+static size_t url_decode(const char *p, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (p[i] == '+')
+            out[o++] = ' ';
+        else if (p[i] == '%' && i + 2 < n && (hi = hex_digit(p[i + 1])) >= 0 &&
+                 (lo = hex_digit(p[i + 2])) >= 0) {
+            out[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else
+            out[o++] = p[i];
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Splits query strings "k=v&k=v" into decoded, NUL-terminated pairs. Each pair decodes into
+ * the buffer at most its raw length plus two NULs, so 2 * query length + 4 always fits. */
+typedef struct {
+    const char *p;
+    size_t n;
+    size_t i;
+    char *buf;
+    size_t used;
+} query_iter_t;
+
+static bool query_next(query_iter_t *q, lt_slice_t *key, lt_slice_t *value)
+{
+    while (q->i < q->n) {
+        const char *pair = q->p + q->i;
+        const char *amp = memchr(pair, '&', q->n - q->i);
+        size_t len = amp != NULL ? (size_t)(amp - pair) : q->n - q->i;
+        q->i += len + (amp != NULL);
+        if (len == 0)
+            continue;
+        const char *eq = memchr(pair, '=', len);
+        size_t klen = eq != NULL ? (size_t)(eq - pair) : len;
+        key->p = q->buf + q->used;
+        key->n = url_decode(pair, klen, q->buf + q->used);
+        q->used += key->n + 1;
+        value->p = q->buf + q->used;
+        value->n = eq != NULL ? url_decode(eq + 1, len - klen - 1, q->buf + q->used)
+                              : url_decode("", 0, q->buf + q->used);
+        q->used += value->n + 1;
+        return true;
+    }
+    return false;
+}
+
+/* A decimal integer of digits only; saturates instead of wrapping. */
+static bool parse_u64(lt_slice_t s, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (s.n == 0)
+        return false;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return false;
+        unsigned d = (unsigned)(s.p[i] - '0');
+        v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+/* ---- /api/v1/events ---------------------------------------------------------------------- */
+
+/* "2026-11-25T03:14:45.123Z" into buf; false when the time does not fit a calendar. */
+static bool format_time_ms(int64_t ms, char buf[40])
+{
+    int64_t sec = ms / 1000;
+    int64_t frac = ms % 1000;
+    struct tm tm;
+
+    if (frac < 0) { /* C division truncates toward zero; times before 1970 round down */
+        frac += 1000;
+        sec -= 1;
+    }
+    time_t t = (time_t)sec;
+    if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
+        return false;
+    size_t n = strftime(buf, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (n == 0)
+        return false;
+    snprintf(buf + n, 40 - n, ".%03dZ", (int)frac);
+    return true;
+}
+
+typedef struct {
+    cJSON *events;
+    lt_strbuf_t tmp;
+} events_ctx_t;
+
+static void add_time(cJSON *obj, const char *name, int64_t ms)
+{
+    char buf[40];
+    if (ms != LT_TIME_NONE && format_time_ms(ms, buf))
+        cJSON_AddStringToObject(obj, name, buf);
+    else
+        cJSON_AddNullToObject(obj, name);
+}
+
+static void events_one(void *arg, const lt_ring_entry_t *e)
+{
+    events_ctx_t *ctx = arg;
+    cJSON *o = cJSON_CreateObject();
+    const char *facility = lt_facility_name(e->facility);
+
+    add_u64(o, "seq", e->seq);
+    add_time(o, "received", e->received_ms);
+    add_time(o, "time", e->event_ms);
+    cJSON_AddStringToObject(o, "level",
+                            lt_level_name((unsigned)e->level < LT_LEVEL_COUNT ? e->level
+                                                                             : LT_LEVEL_UNKNOWN));
+    if (facility != NULL)
+        cJSON_AddStringToObject(o, "facility", facility);
+    else
+        cJSON_AddNullToObject(o, "facility");
+    add_text(o, "host", &ctx->tmp, e->host, strnlen(e->host, sizeof(e->host)));
+    add_text(o, "app", &ctx->tmp, e->app, strnlen(e->app, sizeof(e->app)));
+    cJSON_AddStringToObject(o, "transport", lt_transport_name(e->transport));
+    add_text(o, "peer", &ctx->tmp, e->peer, strnlen(e->peer, sizeof(e->peer)));
+    add_text(o, "message", &ctx->tmp, e->msg, e->msg != NULL ? e->msg_len : 0);
+    cJSON_AddBoolToObject(o, "truncated", e->is_truncated);
+    cJSON_AddItemToArray(ctx->events, o);
+}
+
+/* Sets *err to a message naming the bad parameter and returns false on a bad value. */
+static bool events_filter(const lt_http_request_t *req, size_t slots, lt_ring_filter_t *f,
+                          char *buf, lt_strbuf_t *err)
+{
+    query_iter_t q = {req->query.p, req->query.n, 0, buf, 0};
+    lt_slice_t key, value;
+
+    lt_ring_filter_init(f);
+    f->limit = EVENTS_DEFAULT_LIMIT;
+    while (query_next(&q, &key, &value)) {
+        const char *bad = NULL;
+        if (slice_is(key, "min_level") || slice_is(key, "level")) {
+            int level = lt_level_parse(value.p, value.n);
+            if (level < 0)
+                bad = "not a level name (emerg, alert, crit, err, warning, notice, info, debug, "
+                      "unknown)";
+            else if (slice_is(key, "level"))
+                f->level = level;
+            else
+                f->min_level = level;
+        } else if (slice_is(key, "app")) {
+            f->app = value;
+        } else if (slice_is(key, "host")) {
+            f->host = value;
+        } else if (slice_is(key, "since")) {
+            char *end;
+            double s = value.n > 0 ? strtod(value.p, &end) : NAN;
+            if (value.n == 0 || end != value.p + value.n || !isfinite(s))
+                bad = "not a Unix time in seconds";
+            else /* the bound keeps the product within int64_t; it is past year 30 million */
+                f->since_ms = llround(fmax(-1e15, fmin(1e15, s)) * 1000.0);
+        } else if (slice_is(key, "after")) {
+            if (!parse_u64(value, &f->after_seq))
+                bad = "not a sequence number";
+        } else if (slice_is(key, "limit")) {
+            uint64_t limit;
+            if (!parse_u64(value, &limit) || limit == 0)
+                bad = "not a positive integer";
+            else
+                f->limit = limit > SIZE_MAX ? SIZE_MAX : (size_t)limit;
+        }
+        if (bad != NULL) {
+            lt_strbuf_printf(err, "invalid %s \"", key.p);
+            lt_api_append_utf8(err, value.p, value.n);
+            lt_strbuf_printf(err, "\": %s", bad);
+            return false;
+        }
+    }
+    if (slots > 0 && f->limit > slots)
+        f->limit = slots;
+    return true;
+}
+
+static void handle_events(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res)
+{
+    const lt_ring_t *ring = api->tally.ring;
+    char *buf = lt_malloc(2 * req->query.n + 4);
+    lt_strbuf_t err = LT_STRBUF_INIT;
+    lt_ring_filter_t f;
+
+    if (!events_filter(req, ring != NULL ? lt_ring_slots(ring) : 0, &f, buf, &err)) {
+        json_error(res, 400, err.p);
+        goto out;
+    }
+    events_ctx_t ctx = {cJSON_CreateArray(), LT_STRBUF_INIT};
+    size_t count = ring != NULL ? lt_ring_query(ring, &f, events_one, &ctx) : 0;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "events", ctx.events);
+    add_u64(root, "count", count);
+    res->content_type = CT_JSON;
+    print_json(root, &res->body);
+    cJSON_Delete(root);
+    lt_strbuf_free(&ctx.tmp);
+out:
+    lt_strbuf_free(&err);
+    lt_free(buf);
+}
+
+/* ---- POST /api/v1/ingest ----------------------------------------------------------------- */
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t skip_ws(const char *p, size_t n, size_t i)
+{
+    while (i < n && is_ws(p[i]))
+        i++;
+    return i;
+}
+
+/* Walks a JSON array one element at a time with lt_json_value_end (no tree is built). */
+typedef enum { ARRAY_FIRST, ARRAY_VALUE, ARRAY_SEPARATOR, ARRAY_END } array_state_t;
+
+typedef struct {
+    const char *p;
+    size_t n;
+    size_t i;
+    array_state_t state;
+} array_iter_t;
+
+static void array_begin(array_iter_t *it, const char *p, size_t n, size_t open_bracket)
+{
+    *it = (array_iter_t){p, n, open_bracket + 1, ARRAY_FIRST};
+}
+
+/* Returns 1 with *start and *len set to the next element, 0 after the closing ']' when only
+ * whitespace follows it, or -1 with *start set to the offset of the first invalid byte. */
+static int array_next(array_iter_t *it, size_t *start, size_t *len)
+{
+    const char *p = it->p;
+    size_t n = it->n;
+
+    for (;;) {
+        size_t i = skip_ws(p, n, it->i);
+        switch (it->state) {
+        case ARRAY_FIRST:
+            if (i < n && p[i] == ']') {
+                it->i = i + 1;
+                it->state = ARRAY_END;
+                break;
+            }
+            it->state = ARRAY_VALUE;
+            break;
+        case ARRAY_VALUE: {
+            size_t end;
+            if (lt_json_value_end(p + i, n - i, &end) != 0) {
+                *start = i + end;
+                return -1;
+            }
+            *start = i;
+            *len = end;
+            it->i = i + end;
+            it->state = ARRAY_SEPARATOR;
+            return 1;
+        }
+        case ARRAY_SEPARATOR:
+            if (i < n && p[i] == ',') {
+                it->i = i + 1;
+                it->state = ARRAY_VALUE;
+                break;
+            }
+            if (i < n && p[i] == ']') {
+                it->i = i + 1;
+                it->state = ARRAY_END;
+                break;
+            }
+            *start = i;
+            return -1;
+        case ARRAY_END:
+            if (i < n) {
+                *start = i;
+                return -1;
+            }
+            return 0;
+        }
+    }
+}
+
+/* printf into err when the caller wants the text (messages here are short). */
+static void describe(lt_strbuf_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void describe(lt_strbuf_t *err, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+
+    if (err == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    lt_strbuf_puts(err, buf);
+}
+
+typedef struct {
+    uint64_t accepted;
+    uint64_t rejected;
+    lt_strbuf_t error; /* the first problem, for the 400 body */
+} ingest_result_t;
+
+/* Checks one record as the listeners would before counting it: size, a JSON object, and
+ * parseable. Returns -1 and sets *reason (and describes the problem in err, when not NULL)
+ * when it would be rejected. */
+static int check_record(const lt_api_t *api, const char *body, size_t start, size_t len,
+                        int64_t t_ms, lt_reject_t *reason, lt_strbuf_t *err)
+{
+    const char *p = body + start;
+    lt_event_t ev;
+    size_t end;
+
+    if (len > api->config->max_message_bytes) {
+        *reason = LT_REJECT_OVERSIZE;
+        describe(err, "record at byte %zu is longer than max_message_bytes (%zu)",
+                         start, api->config->max_message_bytes);
+        return -1;
+    }
+    if (len == 0 || p[0] != '{') {
+        *reason = LT_REJECT_BAD_JSON;
+        describe(err, "expected a JSON object at byte %zu", start);
+        return -1;
+    }
+    if (lt_json_value_end(p, len, &end) != 0 || skip_ws(p, len, end) != len) {
+        *reason = LT_REJECT_BAD_JSON;
+        describe(err, "invalid JSON at byte %zu", start + end);
+        return -1;
+    }
+    int rc = lt_parse_message(p, len, t_ms / 1000, &ev);
+    if (rc != 0) {
+        *reason = LT_PARSE_REJECT(rc);
+        describe(err, "record at byte %zu rejected: %s", start,
+                         lt_reject_name(*reason));
+        return -1;
+    }
+    return 0;
+}
+
+static void count_record(lt_api_t *api, const lt_http_request_t *req, const char *p, size_t n,
+                         int64_t t_ms, ingest_result_t *r)
+{
+    if (lt_tally_message(&api->tally, &api->ingest_batch, LT_TRANSPORT_HTTP, req->peer, p, n,
+                         t_ms) == 0)
+        r->accepted++;
+    else
+        r->rejected++;
+}
+
+/* An array of objects or one object: every record is checked first and nothing is counted
+ * unless all pass; the body then counts as one rejection with the first record's reason. */
+static void ingest_whole(lt_api_t *api, const lt_http_request_t *req, size_t first,
+                         bool is_array, int64_t t_ms, ingest_result_t *r)
+{
+    const char *p = req->body.p;
+    size_t n = req->body.n;
+    array_iter_t it;
+    size_t start, len;
+    lt_reject_t reason;
+    int rc;
+
+    if (!is_array) {
+        len = n;
+        while (len > first && is_ws(p[len - 1]))
+            len--;
+        if (check_record(api, p, first, len - first, t_ms, &reason, &r->error) != 0)
+            goto reject;
+        count_record(api, req, p + first, len - first, t_ms, r);
+        return;
+    }
+
+    array_begin(&it, p, n, first);
+    while ((rc = array_next(&it, &start, &len)) == 1)
+        if (check_record(api, p, start, len, t_ms, &reason, &r->error) != 0)
+            goto reject;
+    if (rc < 0) {
+        reason = LT_REJECT_BAD_JSON;
+        lt_strbuf_printf(&r->error, "invalid JSON at byte %zu", start);
+        goto reject;
+    }
+    array_begin(&it, p, n, first);
+    while (array_next(&it, &start, &len) == 1)
+        count_record(api, req, p + start, len, t_ms, r);
+    return;
+
+reject:
+    lt_tally_reject(&api->tally, LT_TRANSPORT_HTTP, reason);
+    r->rejected = 1;
+}
+
+/* NDJSON: each line is a record on its own, as on a TCP JSON-lines stream; a bad line is
+ * rejected and the others are counted. */
+static void ingest_lines(lt_api_t *api, const lt_http_request_t *req, int64_t t_ms,
+                         ingest_result_t *r)
+{
+    const char *p = req->body.p;
+    size_t n = req->body.n;
+    size_t line_no = 0;
+
+    for (size_t i = 0; i < n;) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t line_end = nl != NULL ? (size_t)(nl - p) : n;
+        size_t start = skip_ws(p, line_end, i);
+        size_t end = line_end;
+        lt_reject_t reason;
+
+        line_no++;
+        i = line_end + 1;
+        while (end > start && is_ws(p[end - 1]))
+            end--;
+        if (start == end)
+            continue;
+        bool is_first_error = r->error.len == 0;
+        if (check_record(api, p, start, end - start, t_ms, &reason,
+                         is_first_error ? &r->error : NULL) != 0) {
+            lt_tally_reject(&api->tally, LT_TRANSPORT_HTTP, reason);
+            r->rejected++;
+            if (is_first_error)
+                lt_strbuf_printf(&r->error, " (line %zu)", line_no);
+            continue;
+        }
+        count_record(api, req, p + start, end - start, t_ms, r);
+    }
+}
+
+static void handle_ingest(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res)
+{
+    const char *p = req->body.p;
+    size_t n = req->body.n;
+    ingest_result_t r = {0, 0, LT_STRBUF_INIT};
+    int64_t t_ms = now_ms();
+
+    if (!api->config->is_http_ingest_enabled) {
+        json_error(res, 403, "HTTP ingest is disabled (http.ingest is false)");
+        return;
+    }
+    lt_counter_add(&api->tally.stats->received_bytes[LT_TRANSPORT_HTTP], n);
+
+    size_t first = n > 0 ? skip_ws(p, n, 0) : 0;
+    if (first == n) {
+        json_error(res, 400, "empty body");
+        return;
+    }
+
+    /* Shape: '[' is an array; one JSON value and only whitespace after it is one object;
+     * otherwise, if the body has several lines, NDJSON; else it is invalid. */
+    size_t end = 0;
+    if (p[first] == '[') {
+        ingest_whole(api, req, first, true, t_ms, &r);
+    } else {
+        int rc = lt_json_value_end(p + first, n - first, &end);
+        size_t after = skip_ws(p, n, first + end);
+        size_t last = n;
+        while (last > first && is_ws(p[last - 1]))
+            last--;
+        if (rc == 0 && after == n) {
+            ingest_whole(api, req, first, false, t_ms, &r);
+        } else if (memchr(p + first, '\n', last - first) != NULL) {
+            ingest_lines(api, req, t_ms, &r);
+        } else {
+            lt_strbuf_printf(&r.error, "invalid JSON at byte %zu", rc == 0 ? after : first + end);
+            lt_tally_reject(&api->tally, LT_TRANSPORT_HTTP, LT_REJECT_BAD_JSON);
+            r.rejected = 1;
+        }
+    }
+    lt_table_batch_flush(api->tally.table, &api->ingest_batch);
+
+    if (r.rejected == 0) {
+        res->status = 204;
+        res->content_type = CT_TEXT;
+        goto out;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "error", r.error.len > 0 ? r.error.p : "record rejected");
+    add_u64(root, "accepted", r.accepted);
+    add_u64(root, "rejected", r.rejected);
+    res->status = 400;
+    res->content_type = CT_JSON;
+    print_json(root, &res->body);
+    cJSON_Delete(root);
+out:
+    lt_strbuf_free(&r.error);
+}
+
+/* ---- routing ----------------------------------------------------------------------------- */
+
+typedef enum { ROUTE_METRICS, ROUTE_STATS, ROUTE_EVENTS, ROUTE_HEALTHZ, ROUTE_INGEST } route_t;
+
+static const struct {
+    const char *path;
+    route_t route;
+    bool is_post; /* else GET and HEAD */
+} routes[] = {
+    {"/metrics", ROUTE_METRICS, false},    {"/api/v1/stats", ROUTE_STATS, false},
+    {"/api/v1/events", ROUTE_EVENTS, false}, {"/healthz", ROUTE_HEALTHZ, false},
+    {"/api/v1/ingest", ROUTE_INGEST, true},
+};
+
+static bool wants_openmetrics(lt_slice_t accept)
+{
+    static const char needle[] = "application/openmetrics-text";
+    size_t k = sizeof(needle) - 1;
+    for (size_t i = 0; i + k <= accept.n; i++)
+        if (strncasecmp(accept.p + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+void lt_api_handle(void *arg, const lt_http_request_t *req, lt_http_response_t *res)
+{
+    lt_api_t *api = arg;
+    size_t i;
+
+    res->status = 200;
+    res->content_type = CT_TEXT;
+    res->allow = NULL;
+    lt_strbuf_reset(&res->body);
+
+    for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+        if (slice_is(req->path, routes[i].path))
+            break;
+    if (i == sizeof(routes) / sizeof(routes[0])) {
+        res->status = 404;
+        lt_strbuf_puts(&res->body, "not found\n");
+        return;
+    }
+    bool is_read = req->is_head || req->method == HTTP_GET || req->method == HTTP_HEAD;
+    bool is_allowed = routes[i].is_post ? req->method == HTTP_POST && !req->is_head : is_read;
+    if (!is_allowed) {
+        res->status = 405;
+        res->allow = routes[i].is_post ? "POST" : "GET, HEAD";
+        lt_strbuf_puts(&res->body, "method not allowed\n");
+        return;
+    }
+
+    switch (routes[i].route) {
+    case ROUTE_METRICS:
+        if (wants_openmetrics(req->accept)) {
+            res->content_type = CT_OPENMETRICS;
+            lt_api_render_openmetrics(api, &res->body);
+        } else {
+            res->content_type = CT_PROMETHEUS;
+            lt_api_render_metrics(api, &res->body);
+        }
+        break;
+    case ROUTE_STATS:
+        res->content_type = CT_JSON;
+        lt_api_render_stats(api, &res->body);
+        break;
+    case ROUTE_EVENTS:
+        handle_events(api, req, res);
+        break;
+    case ROUTE_HEALTHZ:
+        lt_strbuf_puts(&res->body, "ok\n");
+        break;
+    case ROUTE_INGEST:
+        handle_ingest(api, req, res);
+        break;
+    }
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/* TCP syslog ingest: accept, read into the worker's one read buffer, frame (RFC 6587), and
+ * count. A connection's only memory is its struct and the framer's buffer for a message split
+ * across reads, both bounded; max_connections is enforced across all workers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lt_alloc.h"
+#include "lt_log.h"
+#include "lt_tally.h"
+#include "worker_internal.h"
+
+struct lt_tcp_conn_s {
+    uv_tcp_t handle;
+    lt_worker_t *worker;
+    lt_framer_t framer;
+    int64_t last_read_ms;
+    bool is_closing;
+    lt_tcp_conn_t *prev, *next;
+    char peer[64];
+};
+
+static lt_stats_t *stats_of(lt_worker_t *w)
+{
+    return w->owner->tally.stats;
+}
+
+static void on_message(void *arg, const char *p, size_t n)
+{
+    lt_tcp_conn_t *c = arg;
+    lt_worker_t *w = c->worker;
+    lt_tally_message(&w->owner->tally, &w->batch, LT_TRANSPORT_TCP, c->peer, p, n, w->now_ms);
+}
+
+static void on_reject(void *arg, lt_reject_t reason)
+{
+    lt_tcp_conn_t *c = arg;
+    lt_tally_reject(&c->worker->owner->tally, LT_TRANSPORT_TCP, reason);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    lt_tcp_conn_t *c = h->data;
+    lt_worker_t *w = c->worker;
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        w->conns = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    lt_framer_free(&c->framer);
+    lt_gauge_add(&stats_of(w)->connections[LT_TRANSPORT_TCP], -1);
+    lt_free(c);
+}
+
+/* Ends the stream: a partial message is counted as truncated, never as an event. */
+static void conn_close(lt_tcp_conn_t *c)
+{
+    if (c->is_closing)
+        return;
+    c->is_closing = true;
+    lt_framer_finish(&c->framer);
+    lt_table_batch_flush(c->worker->owner->tally.table, &c->worker->batch);
+    uv_close((uv_handle_t *)&c->handle, on_closed);
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    lt_tcp_conn_t *c = h->data;
+    /* libuv calls the read callback before the next alloc on this loop, so one buffer per
+     * worker serves every connection; the framer copies out what a read leaves unfinished. */
+    buf->base = c->worker->read_buf;
+    buf->len = LT_TCP_READ_BYTES;
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    lt_tcp_conn_t *c = s->data;
+    lt_worker_t *w = c->worker;
+
+    if (nread > 0) {
+        w->now_ms = lt_worker_wall_ms();
+        c->last_read_ms = w->now_ms;
+        lt_counter_add(&stats_of(w)->received_bytes[LT_TRANSPORT_TCP], (uint64_t)nread);
+        lt_framer_feed(&c->framer, buf->base, (size_t)nread);
+        lt_table_batch_flush(w->owner->tally.table, &w->batch);
+    } else if (nread < 0) {
+        conn_close(c);
+    }
+}
+
+static void on_refused_closed(uv_handle_t *h)
+{
+    lt_free(h);
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+    lt_worker_t *w = server->data;
+    lt_stats_t *st = stats_of(w);
+    if (status != 0)
+        return;
+
+    /* Reserve a place first, so that workers racing for the last one cannot both win. */
+    int64_t open = atomic_fetch_add_explicit(&st->connections[LT_TRANSPORT_TCP], 1,
+                                             memory_order_relaxed);
+    if (open >= (int64_t)w->owner->config->max_connections) {
+        lt_gauge_add(&st->connections[LT_TRANSPORT_TCP], -1);
+        uv_tcp_t *refused = lt_malloc(sizeof(*refused));
+        uv_tcp_init(&w->loop, refused);
+        if (uv_accept(server, (uv_stream_t *)refused) == 0)
+            lt_counter_add(&st->connections_refused[LT_TRANSPORT_TCP], 1);
+        uv_close((uv_handle_t *)refused, on_refused_closed);
+        return;
+    }
+
+    lt_tcp_conn_t *c = lt_calloc(1, sizeof(*c));
+    c->worker = w;
+    c->handle.data = c;
+    uv_tcp_init(&w->loop, &c->handle);
+    c->next = w->conns;
+    if (w->conns != NULL)
+        w->conns->prev = c;
+    w->conns = c;
+    lt_framer_init(&c->framer, w->owner->config->max_message_bytes, on_message, on_reject, c);
+    if (uv_accept(server, (uv_stream_t *)&c->handle) != 0) {
+        conn_close(c);
+        return;
+    }
+    lt_counter_add(&st->connections_accepted[LT_TRANSPORT_TCP], 1);
+    struct sockaddr_storage sa;
+    int len = sizeof(sa);
+    if (uv_tcp_getpeername(&c->handle, (struct sockaddr *)&sa, &len) == 0)
+        lt_worker_format_addr((struct sockaddr *)&sa, c->peer, sizeof(c->peer));
+    c->last_read_ms = lt_worker_wall_ms();
+    if (uv_read_start((uv_stream_t *)&c->handle, on_alloc, on_read) != 0)
+        conn_close(c);
+}
+
+int lt_ingest_tcp_start(lt_worker_t *w)
+{
+    const lt_workers_t *ws = w->owner;
+    w->tcp_listeners = lt_calloc(ws->tcp_count + 1, sizeof(uv_tcp_t));
+    for (size_t a = 0; a < ws->tcp_count; a++) {
+        uv_tcp_t *l = &w->tcp_listeners[a];
+        int rc;
+        uv_tcp_init(&w->loop, l);
+        l->data = w;
+        if ((rc = uv_tcp_open(l, ws->tcp_fds[w->index * ws->tcp_count + a])) != 0
+            || (rc = uv_listen((uv_stream_t *)l, SOMAXCONN, on_connection)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+void lt_ingest_tcp_close_listeners(lt_worker_t *w)
+{
+    for (size_t a = 0; a < w->owner->tcp_count; a++)
+        if (!uv_is_closing((uv_handle_t *)&w->tcp_listeners[a]))
+            uv_close((uv_handle_t *)&w->tcp_listeners[a], NULL);
+}
+
+void lt_ingest_tcp_close_all(lt_worker_t *w)
+{
+    for (lt_tcp_conn_t *c = w->conns; c != NULL; c = c->next)
+        conn_close(c);
+}
+
+void lt_ingest_tcp_sweep_idle(lt_worker_t *w)
+{
+    int64_t limit_ms = (int64_t)w->owner->config->idle_timeout_s * 1000;
+    if (limit_ms <= 0)
+        return;
+    for (lt_tcp_conn_t *c = w->conns; c != NULL; c = c->next) {
+        if (!c->is_closing && w->now_ms - c->last_read_ms >= limit_ms) {
+            lt_counter_add(&stats_of(w)->idle_closed[LT_TRANSPORT_TCP], 1);
+            conn_close(c);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/* logtallyd: the daemon's main. Reads the configuration, starts the ingest workers, and runs
+ * the HTTP server, the rates tick and the signal handlers on the main thread's own loop, so
+ * that scrapes never wait behind ingest. Stays in the foreground (systemd style). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <uv.h>
+
+#include "lt_alloc.h"
+#include "lt_api.h"
+#include "lt_config.h"
+#include "lt_http_server.h"
+#include "lt_log.h"
+#include "lt_rates.h"
+#include "lt_ring.h"
+#include "lt_stats.h"
+#include "lt_table.h"
+#include "lt_worker.h"
+
+#define RATES_HISTORY_S 960
+
+typedef struct {
+    uv_loop_t *loop;
+    lt_config_t config;
+    lt_stats_t stats;
+    lt_table_t table;
+    lt_ring_t *ring;
+    lt_rates_t *rates;
+    lt_api_t api;
+    lt_workers_t *workers;
+    lt_http_server_t *http;
+    uv_signal_t sigterm, sigint;
+    uv_timer_t tick;
+} daemon_t;
+
+static void usage(FILE *out)
+{
+    fputs("Usage: logtallyd [OPTIONS]\n"
+          "Counts syslog and JSON-lines events per level and serves them over HTTP.\n\n"
+          "  -c, --config FILE     read FILE (JSON with comments) over the embedded defaults\n"
+          "      --tcp ADDR:PORT   listen for syslog over TCP (repeatable; replaces the file's list)\n"
+          "      --udp ADDR:PORT   listen for syslog over UDP (repeatable; replaces the file's list)\n"
+          "      --http ADDR:PORT  serve /metrics and the API here (\"\" turns HTTP off)\n"
+          "      --workers N       ingest threads (0: one per CPU)\n"
+          "      --check-config    validate, print the effective config as JSON, and exit\n"
+          "  -V, --version         print the version and exit\n"
+          "  -h, --help            print this help and exit\n\n"
+          "Defaults: tcp and udp 127.0.0.1:5514, http 127.0.0.1:9514. Port 0 picks a free port.\n",
+          out);
+}
+
+enum { OPT_TCP = 256, OPT_UDP, OPT_HTTP, OPT_WORKERS, OPT_CHECK };
+
+static const struct option long_options[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"tcp", required_argument, NULL, OPT_TCP},
+    {"udp", required_argument, NULL, OPT_UDP},
+    {"http", required_argument, NULL, OPT_HTTP},
+    {"workers", required_argument, NULL, OPT_WORKERS},
+    {"check-config", no_argument, NULL, OPT_CHECK},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parses the command line: the file first, then the overrides in the order given.
+ * Returns 0 to run, 1 on a usage or config error (logged), or -1 when done (help/version/check). */
+static int load_config(lt_config_t *c, int argc, char **argv, int *exit_code)
+{
+    const char *file = NULL;
+    bool is_check = false;
+    int opt;
+
+    /* Pass 1: options that decide what to do; pass 2 applies overrides over the file. */
+    while ((opt = getopt_long(argc, argv, "c:Vh", long_options, NULL)) != -1) {
+        switch (opt) {
+        case 'c': file = optarg; break;
+        case OPT_CHECK: is_check = true; break;
+        case 'V': printf("logtallyd %s\n", LT_VERSION); *exit_code = 0; return -1;
+        case 'h': usage(stdout); *exit_code = 0; return -1;
+        case OPT_TCP: case OPT_UDP: case OPT_HTTP: case OPT_WORKERS: break;
+        default: usage(stderr); *exit_code = 2; return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "logtallyd: unexpected argument '%s' (see --help)\n", argv[optind]);
+        *exit_code = 2;
+        return -1;
+    }
+
+    lt_config_defaults(c);
+    if (file != NULL && lt_config_load_file(c, file) != 0)
+        goto bad;
+
+    bool is_first_tcp = true, is_first_udp = true;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:Vh", long_options, NULL)) != -1) {
+        char *end;
+        switch (opt) {
+        case OPT_TCP:
+            if (lt_config_add_listener(c, "tcp", optarg, is_first_tcp) != 0)
+                goto bad;
+            is_first_tcp = false;
+            break;
+        case OPT_UDP:
+            if (lt_config_add_listener(c, "udp", optarg, is_first_udp) != 0)
+                goto bad;
+            is_first_udp = false;
+            break;
+        case OPT_HTTP:
+            if (optarg[0] == '\0') {
+                c->is_http_enabled = false;
+            } else if (lt_config_parse_addr(optarg, &c->http) != 0) {
+                lt_log(LT_LOG_ERR, "--http: '%s' is not ADDR:PORT", optarg);
+                goto bad;
+            } else {
+                c->is_http_enabled = true;
+            }
+            break;
+        case OPT_WORKERS: {
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || n > 256) {
+                lt_log(LT_LOG_ERR, "--workers: '%s' is not a number from 0 to 256", optarg);
+                goto bad;
+            }
+            c->workers = (unsigned)n;
+            break;
+        }
+        default: break;
+        }
+    }
+
+    if (is_check) {
+        char *json = lt_config_to_json(c);
+        printf("%s\n", json);
+        lt_free(json);
+        *exit_code = 0;
+        return -1;
+    }
+    return 0;
+bad:
+    *exit_code = 1;
+    return -1;
+}
+
+static double wall_seconds(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    daemon_t *d = t->data;
+    uint64_t totals[LT_LEVEL_COUNT];
+    lt_table_level_totals(&d->table, totals);
+    lt_rates_tick(d->rates, (int64_t)time(NULL), totals);
+}
+
+static void log_totals(daemon_t *d)
+{
+    uint64_t totals[LT_LEVEL_COUNT], sum = 0;
+    char line[512];
+    size_t off = 0;
+    lt_table_level_totals(&d->table, totals);
+    for (int l = 0; l < LT_LEVEL_COUNT; l++) {
+        sum += totals[l];
+        off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%llu",
+                                lt_level_name((lt_level_t)l), (unsigned long long)totals[l]);
+    }
+    lt_log(LT_LOG_INFO, "final totals: events=%llu%s rejected=%llu", (unsigned long long)sum,
+           line, (unsigned long long)lt_stats_rejected_total(&d->stats));
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    daemon_t *d = s->data;
+    lt_log(LT_LOG_INFO, "%s received, stopping", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+    uv_close((uv_handle_t *)&d->sigterm, NULL);
+    uv_close((uv_handle_t *)&d->sigint, NULL);
+    uv_close((uv_handle_t *)&d->tick, NULL);
+    if (d->http != NULL)
+        lt_http_server_close(d->http);
+    d->http = NULL;
+}
+
+static int start_http(daemon_t *d)
+{
+    const lt_config_t *c = &d->config;
+    lt_http_limits_t limits = {
+        .max_connections = c->http_max_connections,
+        .max_header_bytes = c->http_max_header_bytes,
+        .max_body_bytes = c->http_max_body_bytes,
+        .request_timeout_s = c->http_request_timeout_s,
+    };
+    struct sockaddr_storage bound;
+    char text[80];
+    int rc = lt_http_server_start(&d->http, d->loop, (const struct sockaddr *)&c->http.sa, &limits,
+                                  &d->stats, lt_api_handle, &d->api);
+    if (rc != 0) {
+        lt_log(LT_LOG_ERR, "cannot listen on http %s: %s", c->http.text, lt_strerror(rc));
+        return rc;
+    }
+    if (lt_http_server_address(d->http, &bound) == 0) {
+        lt_worker_format_addr((const struct sockaddr *)&bound, text, sizeof(text));
+        lt_log(LT_LOG_INFO, "listening on http %s", text);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static daemon_t d;
+    int exit_code = 1;
+    int rc;
+
+    lt_alloc_install();
+    if (load_config(&d.config, argc, argv, &exit_code) != 0)
+        return exit_code;
+
+    lt_stats_init(&d.stats);
+    if ((rc = lt_table_init(&d.table, d.config.max_series)) != 0) {
+        lt_log(LT_LOG_ERR, "cannot create the counter table: %s", lt_strerror(rc));
+        return 1;
+    }
+    if ((rc = lt_ring_new(&d.ring, d.config.ring_slots, d.config.ring_max_message_bytes,
+                          d.config.ring_min_level)) != 0
+        || (rc = lt_rates_new(&d.rates, RATES_HISTORY_S)) != 0) {
+        lt_log(LT_LOG_ERR, "cannot create the event ring: %s", lt_strerror(rc));
+        goto out_table;
+    }
+    d.api.config = &d.config;
+    d.api.version = LT_VERSION;
+    d.api.start_time_s = wall_seconds();
+    d.api.tally = (lt_tally_t){&d.table, d.ring, &d.stats, d.config.labels};
+    d.api.rates = d.rates;
+
+    d.loop = uv_default_loop();
+    if ((rc = lt_workers_start(&d.workers, &d.config, &d.api.tally)) != 0)
+        goto out_ring;
+    d.api.udp_info = lt_workers_udp_info;
+    d.api.udp_info_arg = d.workers;
+    if (d.config.is_http_enabled && start_http(&d) != 0)
+        goto out_workers;
+
+    uv_signal_init(d.loop, &d.sigterm);
+    uv_signal_init(d.loop, &d.sigint);
+    d.sigterm.data = d.sigint.data = &d;
+    uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+    uv_signal_start(&d.sigint, on_signal, SIGINT);
+    uv_timer_init(d.loop, &d.tick);
+    d.tick.data = &d;
+    uv_timer_start(&d.tick, on_tick, 0, 1000);
+    lt_log(LT_LOG_INFO, "logtallyd %s ready", LT_VERSION);
+
+    uv_run(d.loop, UV_RUN_DEFAULT);
+    exit_code = 0;
+
+out_workers:
+    if (d.http != NULL) {
+        lt_http_server_close(d.http);
+        uv_run(d.loop, UV_RUN_DEFAULT);
+    }
+    lt_workers_stop(d.workers);
+    if (exit_code == 0)
+        log_totals(&d);
+out_ring:
+    uv_loop_close(d.loop);
+    lt_rates_free(d.rates);
+    lt_ring_free(d.ring);
+out_table:
+    lt_table_free(&d.table);
+    return exit_code;
+}

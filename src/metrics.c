@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: MIT */
+/* The /metrics body: Prometheus text 0.0.4 (or OpenMetrics 1.0 on request), rendered from the
+ * counter table and the daemon-wide stats. The fixed families are one X-macro list, so every
+ * family gets its HELP and TYPE from the same place; series are collected, sorted and merged
+ * first, so samples never repeat a label set and scrapes diff cleanly. */
+#include "lt_api.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lt_alloc.h"
+
+/* X(ENUM, name, type, help). Counters end in _total (Prometheus naming); the OpenMetrics
+ * family name drops that suffix. HELP texts hold no backslash or newline, so need no escape. */
+#define FAMILY_MAP(X)                                                                           \
+    X(EVENTS, "logtally_events_total", COUNTER,                                                 \
+      "Events accepted, by level and the configured labels.")                                  \
+    X(RECEIVED_BYTES, "logtally_received_bytes_total", COUNTER,                                 \
+      "Bytes received by the ingest listeners and in HTTP ingest bodies, by transport.")       \
+    X(REJECTED, "logtally_rejected_total", COUNTER,                                             \
+      "Messages not counted as events, by transport and reason.")                              \
+    X(CONNECTIONS, "logtally_connections", GAUGE, "Connections open now, by transport.")        \
+    X(CONNECTIONS_ACCEPTED, "logtally_connections_accepted_total", COUNTER,                     \
+      "Connections accepted, by transport.")                                                   \
+    X(CONNECTIONS_REFUSED, "logtally_connections_refused_total", COUNTER,                       \
+      "Connections closed at once because the connection limit was reached, by transport.")    \
+    X(IDLE_CLOSED, "logtally_idle_closed_total", COUNTER,                                       \
+      "Connections closed by a timeout, by transport.")                                        \
+    X(UDP_DROPPED, "logtally_udp_dropped_total", COUNTER,                                       \
+      "Datagrams the kernel dropped because a UDP receive buffer was full.")                   \
+    X(UDP_RCVBUF, "logtally_udp_receive_buffer_bytes", GAUGE,                                   \
+      "Effective receive buffer size (SO_RCVBUF) of the UDP sockets.")                         \
+    X(SERIES, "logtally_series", GAUGE, "Series in the counter table, overflow series excluded.") \
+    X(SERIES_LIMIT, "logtally_series_limit", GAUGE, "Most series the counter table holds.")     \
+    X(SERIES_OVERFLOW, "logtally_series_overflow_total", COUNTER,                               \
+      "Events counted in an overflow series because the series limit was reached.")            \
+    X(RING_EVENTS, "logtally_ring_events_total", COUNTER, "Events stored in the event ring.")   \
+    X(RING_OVERWRITTEN, "logtally_ring_overwritten_total", COUNTER,                             \
+      "Ring events overwritten by newer ones.")                                                \
+    X(RING_SLOTS, "logtally_ring_slots", GAUGE, "Capacity of the event ring.")                  \
+    X(HTTP_REQUESTS, "logtally_http_requests_total", COUNTER, "HTTP requests answered.")        \
+    X(BUILD_INFO, "logtally_build_info", GAUGE,                                                 \
+      "Always 1; the version label names the running logtally.")                               \
+    X(START_TIME, "process_start_time_seconds", GAUGE,                                          \
+      "Start time of the process since the Unix epoch in seconds.")
+
+enum {
+#define FAMILY_ENUM(e, name, type, help) FAMILY_##e,
+    FAMILY_MAP(FAMILY_ENUM)
+#undef FAMILY_ENUM
+};
+
+enum { COUNTER, GAUGE };
+
+static const struct {
+    const char *name;
+    int type;
+    const char *help;
+} families[] = {
+#define FAMILY_ROW(e, name, type, help) {name, type, help},
+    FAMILY_MAP(FAMILY_ROW)
+#undef FAMILY_ROW
+};
+
+static const char *const label_names[LT_API_LABEL_COUNT] = {
+#define LABEL_NAME(e, s, bit) s,
+    LT_LABEL_MAP(LABEL_NAME)
+#undef LABEL_NAME
+};
+
+static const unsigned label_bits[LT_API_LABEL_COUNT] = {
+#define LABEL_BIT(e, s, bit) bit,
+    LT_LABEL_MAP(LABEL_BIT)
+#undef LABEL_BIT
+};
+
+/* ---- UTF-8 ------------------------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at p (RFC 3629 table 3: no overlongs, no surrogates,
+ * nothing above U+10FFFF), or 0 when the bytes there are not one. */
+static size_t utf8_seq_len(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < len || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
+/* Copies valid UTF-8 through; with is_label, also escapes as the exposition format asks
+ * for label values: backslash, double quote and newline. */
+static void append_text(lt_strbuf_t *out, const char *p, size_t n, bool is_label)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t run = 0; /* start of the bytes not yet copied */
+    size_t i = 0;
+
+    while (i < n) {
+        const char *esc = NULL;
+        size_t len = utf8_seq_len(s + i, n - i);
+        if (len == 0)
+            esc = REPLACEMENT;
+        else if (is_label && s[i] == '\\')
+            esc = "\\\\";
+        else if (is_label && s[i] == '"')
+            esc = "\\\"";
+        else if (is_label && s[i] == '\n')
+            esc = "\\n";
+        if (esc == NULL) {
+            i += len;
+            continue;
+        }
+        lt_strbuf_append(out, p + run, i - run);
+        lt_strbuf_puts(out, esc);
+        i += len ? len : 1;
+        run = i;
+    }
+    lt_strbuf_append(out, p + run, n - run);
+}
+
+void lt_api_append_utf8(lt_strbuf_t *out, const char *p, size_t n)
+{
+    append_text(out, p, n, false);
+}
+
+/* ---- series ------------------------------------------------------------------------------ */
+
+typedef struct {
+    lt_api_series_t *v;
+    size_t n;
+    size_t cap;
+    unsigned labels;
+} collect_t;
+
+static lt_slice_t text_slice(const char *s)
+{
+    return (lt_slice_t){s, strlen(s)};
+}
+
+/* Empty slices get a real pointer so that comparing them never hands NULL to memcmp. */
+static lt_slice_t table_slice(lt_slice_t s)
+{
+    return s.n > 0 && s.p != NULL ? s : text_slice("");
+}
+
+static lt_api_series_t *collect_push(collect_t *c)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = lt_realloc(c->v, c->cap * sizeof(*c->v));
+    }
+    lt_api_series_t *s = &c->v[c->n++];
+    for (int i = 0; i < LT_API_LABEL_COUNT; i++)
+        s->labels[i] = text_slice("");
+    s->count = 0;
+    s->level = LT_LEVEL_UNKNOWN;
+    return s;
+}
+
+static void collect_one(void *arg, const lt_series_key_t *key, uint64_t count)
+{
+    collect_t *c = arg;
+    lt_api_series_t *s = collect_push(c);
+
+    s->level = (unsigned)key->level < LT_LEVEL_COUNT ? key->level : LT_LEVEL_UNKNOWN;
+    s->count = count;
+    for (int i = 0; i < LT_API_LABEL_COUNT; i++) {
+        if (!(c->labels & label_bits[i]))
+            continue;
+        if (key->is_overflow) {
+            s->labels[i] = text_slice(LT_API_OVERFLOW_VALUE);
+            continue;
+        }
+        switch (i) {
+        case LT_API_HOST:
+            s->labels[i] = table_slice(key->host);
+            break;
+        case LT_API_APP:
+            s->labels[i] = table_slice(key->app);
+            break;
+        case LT_API_FACILITY: {
+            /* LT_FACILITY_NONE (a JSON event) and LT_LABEL_UNSET (a level-only series made
+             * before the label was configured) both render as "". */
+            const char *name = lt_facility_name(key->facility);
+            s->labels[i] = text_slice(name != NULL ? name : "");
+            break;
+        }
+        case LT_API_TRANSPORT:
+            s->labels[i] = text_slice((unsigned)key->transport < LT_TRANSPORT_COUNT
+                                          ? lt_transport_name((lt_transport_t)key->transport)
+                                          : "");
+            break;
+        }
+    }
+}
+
+static int slice_cmp(lt_slice_t a, lt_slice_t b)
+{
+    int r = memcmp(a.p, b.p, a.n < b.n ? a.n : b.n);
+    if (r != 0)
+        return r;
+    return a.n < b.n ? -1 : a.n > b.n;
+}
+
+static int series_cmp(const void *va, const void *vb)
+{
+    const lt_api_series_t *a = va, *b = vb;
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    for (int i = 0; i < LT_API_LABEL_COUNT; i++) {
+        int r = slice_cmp(a->labels[i], b->labels[i]);
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
+size_t lt_api_collect_series(const lt_api_t *api, lt_api_series_t **out)
+{
+    collect_t c = {NULL, 0, 0, api->config->labels};
+    bool has_level[LT_LEVEL_COUNT] = {false};
+
+    lt_table_foreach(api->tally.table, collect_one, &c);
+    if (c.n > 0)
+        qsort(c.v, c.n, sizeof(*c.v), series_cmp);
+
+    /* Different keys can render alike (a level-only series made at startup and a series of
+     * events without host, both host=""; a host cut to LT_TABLE_MAX_LABEL_BYTES); the
+     * exposition format forbids repeating a label set, so such series are summed. */
+    size_t n = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        if (n > 0 && series_cmp(&c.v[n - 1], &c.v[i]) == 0) {
+            c.v[n - 1].count += c.v[i].count;
+            continue;
+        }
+        c.v[n++] = c.v[i];
+        has_level[c.v[i].level] = true;
+    }
+    c.n = n;
+
+    bool is_added = false;
+    for (int l = 0; l < LT_LEVEL_COUNT; l++) {
+        if (!has_level[l]) {
+            collect_push(&c)->level = (lt_level_t)l;
+            is_added = true;
+        }
+    }
+    if (is_added)
+        qsort(c.v, c.n, sizeof(*c.v), series_cmp);
+    *out = c.v;
+    return c.n;
+}
+
+/* ---- rendering --------------------------------------------------------------------------- */
+
+static void family(lt_strbuf_t *out, int f, bool is_om)
+{
+    const char *name = families[f].name;
+    int len = (int)strlen(name);
+
+    /* OpenMetrics names a counter family without the _total of its samples. */
+    if (is_om && families[f].type == COUNTER)
+        len -= (int)strlen("_total");
+    lt_strbuf_printf(out, "# HELP %.*s %s\n# TYPE %.*s %s\n", len, name, families[f].help, len,
+                     name, families[f].type == COUNTER ? "counter" : "gauge");
+}
+
+static void sample(lt_strbuf_t *out, int f, uint64_t v)
+{
+    lt_strbuf_printf(out, "%s %" PRIu64 "\n", families[f].name, v);
+}
+
+static void sample_transport(lt_strbuf_t *out, int f, lt_transport_t t, uint64_t v)
+{
+    lt_strbuf_printf(out, "%s{transport=\"%s\"} %" PRIu64 "\n", families[f].name,
+                     lt_transport_name(t), v);
+}
+
+/* Connection families exist for the transports that have connections. */
+static const lt_transport_t connected[] = {LT_TRANSPORT_TCP, LT_TRANSPORT_HTTP};
+
+static void render_events(lt_api_t *api, lt_strbuf_t *out, bool is_om)
+{
+    lt_api_series_t *v;
+    size_t n = lt_api_collect_series(api, &v);
+    unsigned labels = api->config->labels;
+
+    family(out, FAMILY_EVENTS, is_om);
+    for (size_t i = 0; i < n; i++) {
+        lt_strbuf_printf(out, "%s{level=\"%s\"", families[FAMILY_EVENTS].name,
+                         lt_level_name(v[i].level));
+        for (int l = 0; l < LT_API_LABEL_COUNT; l++) {
+            if (!(labels & label_bits[l]))
+                continue;
+            lt_strbuf_printf(out, ",%s=\"", label_names[l]);
+            append_text(out, v[i].labels[l].p, v[i].labels[l].n, true);
+            lt_strbuf_puts(out, "\"");
+        }
+        lt_strbuf_printf(out, "} %" PRIu64 "\n", v[i].count);
+    }
+    lt_free(v);
+}
+
+static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
+{
+    const lt_stats_t *st = api->tally.stats;
+    const lt_ring_t *ring = api->tally.ring;
+    lt_udp_info_t udp = {0, 0};
+
+    if (api->udp_info != NULL)
+        api->udp_info(api->udp_info_arg, &udp);
+
+    render_events(api, out, is_om);
+
+    family(out, FAMILY_RECEIVED_BYTES, is_om);
+    for (int t = 0; t < LT_TRANSPORT_COUNT; t++)
+        sample_transport(out, FAMILY_RECEIVED_BYTES, (lt_transport_t)t,
+                         lt_counter_get(&st->received_bytes[t]));
+
+    family(out, FAMILY_REJECTED, is_om);
+    for (int t = 0; t < LT_TRANSPORT_COUNT; t++)
+        for (int r = 0; r < LT_REJECT_COUNT; r++)
+            lt_strbuf_printf(out, "%s{transport=\"%s\",reason=\"%s\"} %" PRIu64 "\n",
+                             families[FAMILY_REJECTED].name, lt_transport_name((lt_transport_t)t),
+                             lt_reject_name((lt_reject_t)r), lt_counter_get(&st->rejected[t][r]));
+
+    family(out, FAMILY_CONNECTIONS, is_om);
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++) {
+        /* A gauge that went below zero would be a bookkeeping bug; show 0, not 2^64-1. */
+        int64_t open = lt_gauge_get(&st->connections[connected[i]]);
+        sample_transport(out, FAMILY_CONNECTIONS, connected[i], open > 0 ? (uint64_t)open : 0);
+    }
+    family(out, FAMILY_CONNECTIONS_ACCEPTED, is_om);
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
+        sample_transport(out, FAMILY_CONNECTIONS_ACCEPTED, connected[i],
+                         lt_counter_get(&st->connections_accepted[connected[i]]));
+    family(out, FAMILY_CONNECTIONS_REFUSED, is_om);
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
+        sample_transport(out, FAMILY_CONNECTIONS_REFUSED, connected[i],
+                         lt_counter_get(&st->connections_refused[connected[i]]));
+    family(out, FAMILY_IDLE_CLOSED, is_om);
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
+        sample_transport(out, FAMILY_IDLE_CLOSED, connected[i],
+                         lt_counter_get(&st->idle_closed[connected[i]]));
+
+    family(out, FAMILY_UDP_DROPPED, is_om);
+    sample(out, FAMILY_UDP_DROPPED, udp.dropped);
+    family(out, FAMILY_UDP_RCVBUF, is_om);
+    sample(out, FAMILY_UDP_RCVBUF, udp.rcvbuf_bytes);
+
+    family(out, FAMILY_SERIES, is_om);
+    sample(out, FAMILY_SERIES, lt_table_series_count(api->tally.table));
+    family(out, FAMILY_SERIES_LIMIT, is_om);
+    sample(out, FAMILY_SERIES_LIMIT, api->config->max_series);
+    family(out, FAMILY_SERIES_OVERFLOW, is_om);
+    sample(out, FAMILY_SERIES_OVERFLOW, lt_table_overflow_total(api->tally.table));
+
+    family(out, FAMILY_RING_EVENTS, is_om);
+    sample(out, FAMILY_RING_EVENTS, ring != NULL ? lt_ring_pushed_total(ring) : 0);
+    family(out, FAMILY_RING_OVERWRITTEN, is_om);
+    sample(out, FAMILY_RING_OVERWRITTEN, ring != NULL ? lt_ring_overwritten_total(ring) : 0);
+    family(out, FAMILY_RING_SLOTS, is_om);
+    sample(out, FAMILY_RING_SLOTS, ring != NULL ? lt_ring_slots(ring) : 0);
+
+    family(out, FAMILY_HTTP_REQUESTS, is_om);
+    sample(out, FAMILY_HTTP_REQUESTS, lt_counter_get(&st->http_requests));
+
+    family(out, FAMILY_BUILD_INFO, is_om);
+    lt_strbuf_printf(out, "%s{version=\"", families[FAMILY_BUILD_INFO].name);
+    const char *version = api->version != NULL ? api->version : "";
+    append_text(out, version, strlen(version), true);
+    lt_strbuf_puts(out, "\"} 1\n");
+
+    family(out, FAMILY_START_TIME, is_om);
+    lt_strbuf_printf(out, "%s %.3f\n", families[FAMILY_START_TIME].name, api->start_time_s);
+
+    if (is_om)
+        lt_strbuf_puts(out, "# EOF\n");
+}
+
+void lt_api_render_metrics(lt_api_t *api, lt_strbuf_t *out)
+{
+    render(api, out, false);
+}
+
+void lt_api_render_openmetrics(lt_api_t *api, lt_strbuf_t *out)
+{
+    render(api, out, true);
+}

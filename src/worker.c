@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/* The ingest threads. Every configured address is bound once per worker with SO_REUSEPORT
+ * (the kernel then spreads connections and datagrams across the workers' sockets), each
+ * worker runs its own uv_loop on its own thread over its own sockets, and the only way in
+ * from another thread is the stop async. */
+#include "lt_worker.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lt_alloc.h"
+#include "lt_log.h"
+#include "worker_internal.h"
+
+#define TICK_MS 1000
+#define ALIVE_WITHIN_MS 5000
+
+int64_t lt_worker_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void lt_worker_format_addr(const struct sockaddr *sa, char *out, size_t n)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+        snprintf(out, n, "[%s]:%u", host, ntohs(s6->sin6_port));
+    } else if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+        snprintf(out, n, "%s:%u", host, ntohs(s4->sin_port));
+    } else {
+        snprintf(out, n, "?");
+    }
+}
+
+static socklen_t sa_len(const struct sockaddr *sa)
+{
+    return sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+/* A plain bind without SO_REUSEPORT tells whether anyone else holds the port (another
+ * logtallyd with SO_REUSEPORT would otherwise silently share it), and resolves port 0. */
+static int probe_bind(const struct sockaddr *sa, int type, struct sockaddr_storage *bound)
+{
+    int rc = 0;
+    int fd = socket(sa->sa_family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (bind(fd, sa, sa_len(sa)) != 0) {
+        rc = -errno;
+        goto out;
+    }
+    socklen_t len = sizeof(*bound);
+    if (getsockname(fd, (struct sockaddr *)bound, &len) != 0)
+        rc = -errno;
+out:
+    close(fd);
+    return rc;
+}
+
+static int open_shared_socket(const struct sockaddr_storage *sa, int type, int *out)
+{
+    int rc;
+    int on = 1;
+    int fd = socket(sa->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0
+        || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0
+        || bind(fd, (const struct sockaddr *)sa, sa_len((const struct sockaddr *)sa)) != 0) {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    if (type == SOCK_STREAM && listen(fd, SOMAXCONN) != 0) {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    *out = fd;
+    return 0;
+}
+
+static void set_receive_buffer(int fd, size_t bytes)
+{
+    if (bytes == 0)
+        return;
+    int v = bytes > (size_t)INT32_MAX / 2 ? INT32_MAX / 2 : (int)bytes;
+    /* SO_RCVBUFFORCE passes net.core.rmem_max when we have CAP_NET_ADMIN; else the kernel
+     * caps SO_RCVBUF at rmem_max, and the effective size shows in the metrics. */
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) != 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+}
+
+/* Binds kind's addresses for every worker. Logs the failing address. */
+static int bind_all(lt_workers_t *ws, const lt_addr_t *addrs, size_t count, int type,
+                    struct sockaddr_storage *bound, int *fds, const char *kind)
+{
+    for (size_t a = 0; a < count; a++) {
+        int rc = probe_bind((const struct sockaddr *)&addrs[a].sa, type, &bound[a]);
+        for (unsigned w = 0; rc == 0 && w < ws->count; w++) {
+            rc = open_shared_socket(&bound[a], type, &fds[w * count + a]);
+            if (rc == 0 && type == SOCK_DGRAM)
+                set_receive_buffer(fds[w * count + a], ws->config->udp_rcvbuf_bytes);
+        }
+        if (rc != 0) {
+            lt_log(LT_LOG_ERR, "cannot listen on %s %s: %s", kind, addrs[a].text, lt_strerror(rc));
+            return rc;
+        }
+        char text[80];
+        lt_worker_format_addr((const struct sockaddr *)&bound[a], text, sizeof(text));
+        lt_log(LT_LOG_INFO, "listening on %s %s", kind, text);
+    }
+    return 0;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    lt_worker_t *w = t->data;
+    w->now_ms = lt_worker_wall_ms();
+    atomic_store_explicit(&w->last_tick_ms, w->now_ms, memory_order_relaxed);
+    lt_ingest_tcp_sweep_idle(w);
+    lt_table_batch_flush(w->owner->tally.table, &w->batch);
+}
+
+static void on_stop(uv_async_t *a)
+{
+    lt_worker_t *w = a->data;
+    lt_ingest_tcp_close_listeners(w);
+    lt_ingest_udp_close(w);
+    lt_ingest_tcp_close_all(w);
+    uv_close((uv_handle_t *)&w->tick, NULL);
+    uv_close((uv_handle_t *)&w->stop_async, NULL);
+}
+
+static void worker_main(void *arg)
+{
+    lt_worker_t *w = arg;
+    uv_run(&w->loop, UV_RUN_DEFAULT);
+    /* Every handle is closed: nothing can add to the batch any more. */
+    lt_table_batch_flush(w->owner->tally.table, &w->batch);
+    int rc = uv_loop_close(&w->loop);
+    if (rc != 0)
+        lt_log(LT_LOG_WARNING, "worker %u: loop still had handles at exit", w->index);
+}
+
+static int worker_prepare(lt_workers_t *ws, lt_worker_t *w, unsigned index)
+{
+    int rc;
+    w->owner = ws;
+    w->index = index;
+    w->read_buf = lt_malloc(LT_TCP_READ_BYTES);
+    w->udp_buf = ws->udp_count ? lt_malloc((size_t)LT_UDP_SLOT_BYTES * LT_UDP_BATCH) : NULL;
+    w->now_ms = lt_worker_wall_ms();
+    atomic_store(&w->last_tick_ms, w->now_ms);
+    if ((rc = uv_loop_init(&w->loop)) != 0)
+        return rc;
+    uv_async_init(&w->loop, &w->stop_async, on_stop);
+    w->stop_async.data = w;
+    uv_timer_init(&w->loop, &w->tick);
+    w->tick.data = w;
+    uv_timer_start(&w->tick, on_tick, TICK_MS, TICK_MS);
+    if ((rc = lt_ingest_tcp_start(w)) != 0 || (rc = lt_ingest_udp_start(w)) != 0)
+        return rc;
+    return 0;
+}
+
+static void free_workers(lt_workers_t *ws)
+{
+    for (unsigned i = 0; i < ws->count; i++) {
+        lt_free(ws->workers[i].read_buf);
+        lt_free(ws->workers[i].udp_buf);
+        lt_free(ws->workers[i].tcp_listeners);
+        lt_free(ws->workers[i].udp_sockets);
+    }
+    lt_free(ws->workers);
+    lt_free(ws->tcp_fds);
+    lt_free(ws->udp_fds);
+    lt_free(ws->tcp_bound);
+    lt_free(ws->udp_bound);
+    lt_free(ws);
+}
+
+int lt_workers_start(lt_workers_t **out, const lt_config_t *config, const lt_tally_t *tally)
+{
+    int rc;
+    unsigned started = 0;
+    lt_workers_t *ws = lt_calloc(1, sizeof(*ws));
+    ws->config = config;
+    ws->tally = *tally;
+    ws->count = lt_config_effective_workers(config);
+    ws->tcp_count = config->tcp_count;
+    ws->udp_count = config->udp_count;
+    ws->workers = lt_calloc(ws->count, sizeof(lt_worker_t));
+    ws->tcp_fds = lt_calloc(ws->count * ws->tcp_count + 1, sizeof(int));
+    ws->udp_fds = lt_calloc(ws->count * ws->udp_count + 1, sizeof(int));
+    for (size_t i = 0; i < ws->count * ws->tcp_count; i++)
+        ws->tcp_fds[i] = -1;
+    for (size_t i = 0; i < ws->count * ws->udp_count; i++)
+        ws->udp_fds[i] = -1;
+    ws->tcp_bound = lt_calloc(ws->tcp_count + 1, sizeof(struct sockaddr_storage));
+    ws->udp_bound = lt_calloc(ws->udp_count + 1, sizeof(struct sockaddr_storage));
+
+    rc = bind_all(ws, config->tcp, ws->tcp_count, SOCK_STREAM, ws->tcp_bound, ws->tcp_fds, "tcp");
+    if (rc == 0)
+        rc = bind_all(ws, config->udp, ws->udp_count, SOCK_DGRAM, ws->udp_bound, ws->udp_fds,
+                      "udp");
+    if (rc != 0)
+        goto fail_fds;
+
+    for (started = 0; started < ws->count; started++) {
+        lt_worker_t *w = &ws->workers[started];
+        if ((rc = worker_prepare(ws, w, started)) != 0)
+            goto fail;
+        if ((rc = uv_thread_create(&w->thread, worker_main, w)) != 0)
+            goto fail;
+    }
+    lt_log(LT_LOG_INFO, "%u ingest worker%s running", ws->count, ws->count == 1 ? "" : "s");
+    *out = ws;
+    return 0;
+
+fail:
+    /* The worker that failed owns a loop with handles; run its stop path inline. */
+    lt_log(LT_LOG_ERR, "cannot start worker %u: %s", started, lt_strerror(rc));
+    on_stop(&ws->workers[started].stop_async);
+    worker_main(&ws->workers[started]);
+    for (unsigned i = 0; i < started; i++) {
+        uv_async_send(&ws->workers[i].stop_async);
+        uv_thread_join(&ws->workers[i].thread);
+    }
+    free_workers(ws);
+    return rc;
+fail_fds:
+    for (size_t i = 0; i < ws->count * ws->tcp_count; i++)
+        if (ws->tcp_fds[i] >= 0)
+            close(ws->tcp_fds[i]);
+    for (size_t i = 0; i < ws->count * ws->udp_count; i++)
+        if (ws->udp_fds[i] >= 0)
+            close(ws->udp_fds[i]);
+    free_workers(ws);
+    return rc;
+}
+
+void lt_workers_stop(lt_workers_t *ws)
+{
+    for (unsigned i = 0; i < ws->count; i++)
+        uv_async_send(&ws->workers[i].stop_async);
+    for (unsigned i = 0; i < ws->count; i++)
+        uv_thread_join(&ws->workers[i].thread);
+    free_workers(ws);
+}
+
+size_t lt_workers_addresses(const lt_workers_t *ws, const char *kind,
+                            struct sockaddr_storage *out, size_t max)
+{
+    bool is_tcp = strcmp(kind, "tcp") == 0;
+    size_t n = is_tcp ? ws->tcp_count : ws->udp_count;
+    const struct sockaddr_storage *src = is_tcp ? ws->tcp_bound : ws->udp_bound;
+    for (size_t i = 0; i < n && i < max; i++)
+        out[i] = src[i];
+    return n;
+}
+
+void lt_workers_udp_info(void *arg, lt_udp_info_t *out)
+{
+    const lt_workers_t *ws = arg;
+    out->dropped = 0;
+    out->rcvbuf_bytes = 0;
+    /* getsockopt on a descriptor another thread polls is safe; the fds live until
+     * lt_workers_stop, which main calls only after the HTTP server is closed. */
+    for (size_t i = 0; i < ws->count * ws->udp_count; i++) {
+        uint32_t mem[SK_MEMINFO_VARS];
+        socklen_t len = sizeof(mem);
+        if (getsockopt(ws->udp_fds[i], SOL_SOCKET, SO_MEMINFO, mem, &len) == 0
+            && len > SK_MEMINFO_DROPS * sizeof(uint32_t)) {
+            out->dropped += mem[SK_MEMINFO_DROPS];
+            out->rcvbuf_bytes = mem[SK_MEMINFO_RCVBUF];
+        }
+    }
+}
+
+int lt_workers_alive(const lt_workers_t *ws)
+{
+    int64_t now = lt_worker_wall_ms();
+    for (unsigned i = 0; i < ws->count; i++) {
+        int64_t t = atomic_load_explicit(&ws->workers[i].last_tick_ms, memory_order_relaxed);
+        if (now - t > ALIVE_WITHIN_MS)
+            return 0;
+    }
+    return 1;
+}
