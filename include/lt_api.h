@@ -18,8 +18,8 @@
 
 /* What the UDP sockets report at scrape time (gathered by the listeners' owner). */
 typedef struct {
-    uint64_t dropped;         /* kernel drops summed over the UDP sockets */
-    uint64_t rcvbuf_bytes;    /* effective SO_RCVBUF of one socket (they all ask the same) */
+    uint64_t dropped;      /* kernel drops summed over the UDP sockets */
+    uint64_t rcvbuf_bytes; /* effective SO_RCVBUF of one socket (they all ask the same) */
 } lt_udp_info_t;
 
 typedef void (*lt_api_udp_info_cb)(void *arg, lt_udp_info_t *out);
@@ -27,19 +27,21 @@ typedef void (*lt_api_udp_info_cb)(void *arg, lt_udp_info_t *out);
 typedef struct {
     const lt_config_t *config;
     const char *version;
-    double start_time_s;           /* process_start_time_seconds */
-    lt_tally_t tally;              /* table, ring, stats, labels: shared with the listeners */
-    const lt_rates_t *rates;       /* may be NULL */
-    lt_api_udp_info_cb udp_info;   /* may be NULL */
+    double start_time_s;         /* process_start_time_seconds */
+    lt_tally_t tally;            /* table, ring, stats, labels: shared with the listeners */
+    const lt_rates_t *rates;     /* may be NULL */
+    lt_api_udp_info_cb udp_info; /* may be NULL */
     void *udp_info_arg;
     lt_table_batch_t ingest_batch; /* HTTP ingest counts through its own batch */
 } lt_api_t;
 
 /* The lt_http_handler_cb of the daemon; arg is an lt_api_t. Routes: GET/HEAD /metrics,
- * /api/v1/stats, /api/v1/events, /healthz; POST /api/v1/ingest (403 when http.ingest is off).
+ * /api/v1/stats, /api/v1/events, /healthz; POST /api/v1/ingest (403 when http.ingest is off;
+ * 204 when every record counted, else 400 with {"error","accepted","rejected"}: an array or
+ * single-object body counts nothing unless all of it is valid, NDJSON counts line by line).
  * A known path with another method gets 405 and an Allow header; any other path 404. It does
  * not count stats->http_requests: the server does, since it also answers requests that never
- * reach the handler. */
+ * reach the handler. Runs on the HTTP thread only (api->ingest_batch is not shared). */
 void lt_api_handle(void *arg, const lt_http_request_t *req, lt_http_response_t *res);
 
 /* The /metrics body in Prometheus text 0.0.4 (exposed for tests and the CLI). */
@@ -48,6 +50,9 @@ void lt_api_render_metrics(lt_api_t *api, lt_strbuf_t *out);
 /* The same families in OpenMetrics 1.0 text, ending in "# EOF" (served when the request's
  * Accept asks for application/openmetrics-text). */
 void lt_api_render_openmetrics(lt_api_t *api, lt_strbuf_t *out);
+
+/* The /api/v1/stats body: the same counts as /metrics, plus rates and per-label breakdowns. */
+void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out);
 
 /* Index of each extra label a series can carry (LT_API_HOST, LT_API_APP, LT_API_FACILITY,
  * LT_API_TRANSPORT), in LT_LABEL_MAP order, which is also the order they follow level in. */
@@ -77,10 +82,7 @@ typedef struct {
 size_t lt_api_collect_series(const lt_api_t *api, lt_api_series_t **out);
 
 /* Appends p[0..n) to out with each invalid UTF-8 sequence replaced by U+FFFD, so that label
- * values and JSON strings stay valid UTF-8 even when a value was cut mid-character. */
+ * values and JSON strings stay valid UTF-8 whatever bytes a sender put in a host or app. */
 void lt_api_append_utf8(lt_strbuf_t *out, const char *p, size_t n);
-
-/* The /api/v1/stats body. */
-void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out);
 
 #endif

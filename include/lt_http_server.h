@@ -17,14 +17,14 @@
 #include "lt_strbuf.h"
 
 typedef struct {
-    int method;               /* llhttp_method_t (HTTP_GET, HTTP_HEAD, HTTP_POST, ...) */
-    bool is_head;             /* method is HEAD: the server will not send the body */
-    lt_slice_t path;          /* target up to '?' */
-    lt_slice_t query;         /* after '?', empty when none */
-    lt_slice_t accept;        /* Accept header, empty when none */
-    lt_slice_t content_type;  /* Content-Type header, empty when none */
-    lt_slice_t body;          /* whole body (bounded by max_body_bytes) */
-    const char *peer;         /* "127.0.0.1:40000" */
+    int method;              /* llhttp_method_t (HTTP_GET, HTTP_HEAD, HTTP_POST, ...) */
+    bool is_head;            /* method is HEAD: the server will not send the body */
+    lt_slice_t path;         /* target up to '?' */
+    lt_slice_t query;        /* after '?', empty when none */
+    lt_slice_t accept;       /* Accept header, empty when none */
+    lt_slice_t content_type; /* Content-Type header, empty when none */
+    lt_slice_t body;         /* whole body (bounded by max_body_bytes) */
+    const char *peer;        /* "127.0.0.1:40000" */
 } lt_http_request_t;
 
 typedef struct {

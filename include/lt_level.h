@@ -40,6 +40,7 @@ typedef enum {
 
 /* X(ENUM, string): the level strings senders write (compared case-insensitively), the
  * table of README.md and docs/protocols.md section 6. Each string appears once. */
+/* clang-format off */
 #define LT_LEVEL_ALIAS_MAP(X)                                                                   \
     X(EMERG, "emerg") X(EMERG, "emergency") X(EMERG, "panic")                                   \
     X(ALERT, "alert")                                                                           \
@@ -50,6 +51,7 @@ typedef enum {
     X(INFO, "info") X(INFO, "information") X(INFO, "informational") X(INFO, "default")          \
     X(DEBUG, "debug") X(DEBUG, "trace") X(DEBUG, "verbose") X(DEBUG, "fine")                    \
     X(DEBUG, "finer") X(DEBUG, "finest")
+/* clang-format on */
 
 #define LT_LEVEL_ALIAS_MAX_LEN 13 /* strlen("informational") */
 

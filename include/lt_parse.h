@@ -27,9 +27,11 @@ int lt_parse_message(const char *p, size_t n, int64_t now_s, lt_event_t *ev);
  *   filled as for RFC 3164. A line with NUL or other C0 control bytes (TAB, LF and CR are
  *   text) or invalid UTF-8 is LT_REJECT_BINARY.
  * - Malformed PRI (starts with '<' but not '<' 0-191 without leading zero '>'): the prefix is
- *   '<' through a '>' within the next five bytes, or the lone '<'. If only blanks or bytes that
- *   are not text follow the prefix, LT_REJECT_BAD_PRI; otherwise the line is plain text as
- *   above, msg including the bogus prefix.
+ *   '<' through a '>' within the next five bytes, else '<' and the digits after it. If only
+ *   blanks follow the prefix, or the line has bytes that are not text, LT_REJECT_BAD_PRI;
+ *   otherwise the line is plain text as above, msg including the bogus prefix.
+ * - An RFC 6587 octet count in front of the message ("256 <38>1 ...", syslog-ng loggen -P
+ *   over UDP) is skipped when it equals the length of the rest and a valid PRI follows.
  * - RFC 3164 timestamps have no year and no zone: the year is the one that puts the stamp
  *   at most 31 days after now_s, and the time is UTC. */
 int lt_syslog_parse(const char *p, size_t n, int64_t now_s, lt_event_t *ev);
@@ -38,11 +40,14 @@ int lt_syslog_parse(const char *p, size_t n, int64_t now_s, lt_event_t *ev);
  * not a single valid JSON object (RFC 8259, UTF-8, nesting at most LT_JSON_MAX_DEPTH) is
  * LT_REJECT_BAD_JSON. Only top-level members are read, plus "level" in a "log" object and
  * "name" in "host" and "service" objects; the keys and their priority are in
- * docs/protocols.md section 6. When a key appears twice the first one counts; a member whose
- * value is null, a boolean, an object or an array counts as absent. Text fields are the raw
- * bytes between the quotes: escapes are left as written, and a level string with an escape
- * maps to unknown. With no message key, msg is the whole object. facility is
- * LT_FACILITY_NONE. */
+ * docs/protocols.md section 6, plus two extensions: "level" 0-7 is a syslog severity (GELF),
+ * and journald's "PRIORITY" comes last. "@t"/"@mt" without any level key is info (Serilog
+ * leaves "@l" out for Information). When a key appears twice the first one counts; a member
+ * whose value is null, a boolean, an object or an array counts as absent, and msg, host and
+ * app take strings only. Text fields are the raw bytes between the quotes: escapes are left
+ * as written, and a level string with an escape maps to unknown. With no message key, msg is
+ * the whole object. Epoch times are seconds, or ms/us/ns when above 1e11/1e14/1e17.
+ * facility is LT_FACILITY_NONE. */
 int lt_json_parse(const char *p, size_t n, lt_event_t *ev);
 
 /* Containers deeper than this are invalid JSON here: it bounds the scanner's stack (one bit

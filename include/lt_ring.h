@@ -2,7 +2,7 @@
 /* The event ring: a bounded array of fixed-size slots holding the most recent events at or
  * above a minimum level. Writers (any number of threads) never block: each takes a ticket
  * with one atomic add and overwrites the oldest slot. Readers copy a slot out under a
- * per-slot sequence number and retry or skip a slot that changed while they read it, so they
+ * per-slot sequence number and skip a slot that changed while they read it, so they
  * never return a torn entry. Slot contents are stored as relaxed atomic words, which keeps
  * the sequence-lock free of data races in the C11 sense (and under ThreadSanitizer).
  *
@@ -76,7 +76,10 @@ void lt_ring_push(lt_ring_t *ring, const lt_event_t *ev, lt_transport_t transpor
 /* Events pushed over the ring's life, and those overwritten before anyone could read them
  * (logtally_ring_overwritten_total): max(0, pushed - slots), every push into a full ring
  * overwriting the oldest entry, plus the events dropped because a lapped older writer still
- * held their slot (see above; rare, it takes a writer preempted for a whole lap). */
+ * held their slot (see above; it takes a writer preempted for a whole lap of the ring). Both
+ * parts only grow, so the total is a proper counter. A dropped event is counted again once
+ * `slots` more events follow it, so under lapping the total is an upper bound (it can even
+ * exceed pushed); it is exact while no writer is lapped. */
 uint64_t lt_ring_pushed_total(const lt_ring_t *ring);
 uint64_t lt_ring_overwritten_total(const lt_ring_t *ring);
 size_t lt_ring_slots(const lt_ring_t *ring);

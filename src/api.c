@@ -21,9 +21,9 @@
 #include "lt_alloc.h"
 #include "lt_parse.h"
 
-#define CT_JSON "application/json"
-#define CT_TEXT "text/plain; charset=utf-8"
-#define CT_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
+#define CT_JSON        "application/json"
+#define CT_TEXT        "text/plain; charset=utf-8"
+#define CT_PROMETHEUS  "text/plain; version=0.0.4; charset=utf-8"
 #define CT_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
 
 #define EVENTS_DEFAULT_LIMIT 100
@@ -131,9 +131,13 @@ static int by_row_cmp(const void *va, const void *vb)
     return (int)a->level - (int)b->level;
 }
 
+static bool is_same_value(const by_row_t *a, const by_row_t *b)
+{
+    return a->value.n == b->value.n && memcmp(a->value.p, b->value.p, a->value.n) == 0;
+}
+
 /* {"web1":{"err":3},...} for one label: per value, the levels with a nonzero count. */
-static cJSON *render_by_label(const lt_api_series_t *series, size_t n, int label,
-                              lt_strbuf_t *tmp)
+static cJSON *render_by_label(const lt_api_series_t *series, size_t n, int label, lt_strbuf_t *tmp)
 {
     cJSON *obj = cJSON_CreateObject();
     by_row_t *rows = lt_malloc((n ? n : 1) * sizeof(*rows));
@@ -146,17 +150,17 @@ static cJSON *render_by_label(const lt_api_series_t *series, size_t n, int label
         qsort(rows, nrows, sizeof(*rows), by_row_cmp);
 
     for (size_t i = 0; i < nrows;) {
-        size_t j = i;
         cJSON *levels = cJSON_CreateObject();
-        while (j < nrows && rows[j].value.n == rows[i].value.n &&
-               memcmp(rows[j].value.p, rows[i].value.p, rows[i].value.n) == 0) {
-            lt_level_t level = rows[j].level;
+        size_t j = i;
+        while (j < nrows && is_same_value(&rows[j], &rows[i])) {
+            /* Rows of one value and level differ in the other labels: sum them. */
             uint64_t sum = 0;
-            for (; j < nrows && rows[j].level == level && rows[j].value.n == rows[i].value.n &&
-                   memcmp(rows[j].value.p, rows[i].value.p, rows[i].value.n) == 0;
-                 j++)
-                sum += rows[j].count;
-            add_u64(levels, lt_level_name(level), sum);
+            size_t k = j;
+            for (; k < nrows && is_same_value(&rows[k], &rows[j]) && rows[k].level == rows[j].level;
+                 k++)
+                sum += rows[k].count;
+            add_u64(levels, lt_level_name(rows[j].level), sum);
+            j = k;
         }
         cJSON_AddItemToObject(obj, utf8_cstr(tmp, rows[i].value.p, rows[i].value.n), levels);
         i = j;
@@ -211,7 +215,8 @@ void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
 
     cJSON *bytes = cJSON_AddObjectToObject(root, "received_bytes");
     for (int t = 0; t < LT_TRANSPORT_COUNT; t++)
-        add_u64(bytes, lt_transport_name((lt_transport_t)t), lt_counter_get(&st->received_bytes[t]));
+        add_u64(bytes, lt_transport_name((lt_transport_t)t),
+                lt_counter_get(&st->received_bytes[t]));
 
     /* The total is summed from the same loads as the breakdown, so the two always agree. */
     uint64_t rejected_total = 0;
@@ -254,9 +259,9 @@ void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
     add_u64(rj, "slots", ring != NULL ? lt_ring_slots(ring) : 0);
     add_u64(rj, "events", ring != NULL ? lt_ring_pushed_total(ring) : 0);
     add_u64(rj, "overwritten", ring != NULL ? lt_ring_overwritten_total(ring) : 0);
-    cJSON_AddStringToObject(rj, "min_level",
-                            lt_level_name(ring != NULL ? lt_ring_min_level(ring)
-                                                       : cfg->ring_min_level));
+    cJSON_AddStringToObject(
+        rj, "min_level",
+        lt_level_name(ring != NULL ? lt_ring_min_level(ring) : cfg->ring_min_level));
 
     cJSON *labels = cJSON_AddArrayToObject(root, "labels");
     cJSON_AddItemToArray(labels, cJSON_CreateString("level"));
@@ -405,9 +410,9 @@ static void events_one(void *arg, const lt_ring_entry_t *e)
     add_u64(o, "seq", e->seq);
     add_time(o, "received", e->received_ms);
     add_time(o, "time", e->event_ms);
-    cJSON_AddStringToObject(o, "level",
-                            lt_level_name((unsigned)e->level < LT_LEVEL_COUNT ? e->level
-                                                                             : LT_LEVEL_UNKNOWN));
+    cJSON_AddStringToObject(
+        o, "level",
+        lt_level_name((unsigned)e->level < LT_LEVEL_COUNT ? e->level : LT_LEVEL_UNKNOWN));
     if (facility != NULL)
         cJSON_AddStringToObject(o, "facility", facility);
     else
@@ -615,8 +620,8 @@ static int check_record(const lt_api_t *api, const char *body, size_t start, siz
 
     if (len > api->config->max_message_bytes) {
         *reason = LT_REJECT_OVERSIZE;
-        describe(err, "record at byte %zu is longer than max_message_bytes (%zu)",
-                         start, api->config->max_message_bytes);
+        describe(err, "record at byte %zu is longer than max_message_bytes (%zu)", start,
+                 api->config->max_message_bytes);
         return -1;
     }
     if (len == 0 || p[0] != '{') {
@@ -632,8 +637,7 @@ static int check_record(const lt_api_t *api, const char *body, size_t start, siz
     int rc = lt_parse_message(p, len, t_ms / 1000, &ev);
     if (rc != 0) {
         *reason = LT_PARSE_REJECT(rc);
-        describe(err, "record at byte %zu rejected: %s", start,
-                         lt_reject_name(*reason));
+        describe(err, "record at byte %zu rejected: %s", start, lt_reject_name(*reason));
         return -1;
     }
     return 0;
@@ -651,8 +655,8 @@ static void count_record(lt_api_t *api, const lt_http_request_t *req, const char
 
 /* An array of objects or one object: every record is checked first and nothing is counted
  * unless all pass; the body then counts as one rejection with the first record's reason. */
-static void ingest_whole(lt_api_t *api, const lt_http_request_t *req, size_t first,
-                         bool is_array, int64_t t_ms, ingest_result_t *r)
+static void ingest_whole(lt_api_t *api, const lt_http_request_t *req, size_t first, bool is_array,
+                         int64_t t_ms, ingest_result_t *r)
 {
     const char *p = req->body.p;
     size_t n = req->body.n;
@@ -746,10 +750,10 @@ static void handle_ingest(lt_api_t *api, const lt_http_request_t *req, lt_http_r
 
     /* Shape: '[' is an array; one JSON value and only whitespace after it is one object;
      * otherwise, if the body has several lines, NDJSON; else it is invalid. */
-    size_t end = 0;
     if (p[first] == '[') {
         ingest_whole(api, req, first, true, t_ms, &r);
     } else {
+        size_t end;
         int rc = lt_json_value_end(p + first, n - first, &end);
         size_t after = skip_ws(p, n, first + end);
         size_t last = n;
@@ -793,9 +797,13 @@ static const struct {
     route_t route;
     bool is_post; /* else GET and HEAD */
 } routes[] = {
-    {"/metrics", ROUTE_METRICS, false},    {"/api/v1/stats", ROUTE_STATS, false},
-    {"/api/v1/events", ROUTE_EVENTS, false}, {"/healthz", ROUTE_HEALTHZ, false},
-    {"/api/v1/ingest", ROUTE_INGEST, true},
+    /* clang-format off */
+    {"/metrics",       ROUTE_METRICS, false},
+    {"/api/v1/stats",  ROUTE_STATS,   false},
+    {"/api/v1/events", ROUTE_EVENTS,  false},
+    {"/healthz",       ROUTE_HEALTHZ, false},
+    {"/api/v1/ingest", ROUTE_INGEST,  true},
+    /* clang-format on */
 };
 
 static bool wants_openmetrics(lt_slice_t accept)

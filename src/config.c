@@ -48,8 +48,12 @@ typedef struct conf_key_s {
 } conf_key_t;
 
 #define FIELD(f) offsetof(lt_config_t, f)
+
+/* Tables read best one key per line, so clang-format keeps its hands off them. */
+/* clang-format off */
 #define INTEGER(n, t, f, lo, hi) {.name = n, .type = t, .offset = FIELD(f), .min = lo, .max = hi}
-#define SECTION(n, k) {.name = n, .type = KEY_SECTION, .keys = k, .key_count = sizeof(k) / sizeof(k[0])}
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define SECTION(n, k) {.name = n, .type = KEY_SECTION, .keys = k, .key_count = COUNT(k)}
 
 /* The ranges below are documented in conf/logtally.json and conf/KEYS.md; keep them in step. */
 static const conf_key_t listen_keys[] = {
@@ -107,8 +111,9 @@ static const struct {
     LT_LABEL_MAP(LT_LABEL_NAME)
 #undef LT_LABEL_NAME
 };
+/* clang-format on */
 
-#define LABEL_COUNT (sizeof(label_names) / sizeof(label_names[0]))
+#define LABEL_COUNT COUNT(label_names)
 
 /* One load in progress: where the text came from (for messages) and the copy being filled,
  * which replaces the caller's struct only when everything is valid. */
@@ -150,7 +155,7 @@ static void format_number(char *out, size_t cap, double v)
 /* Names a JSON value the way a person would quote it in a message. */
 static void describe(char *out, size_t cap, const cJSON *item)
 {
-    char text[64];
+    char text[48];
 
     if (cJSON_IsString(item)) {
         put_safe(text, sizeof(text), item->valuestring, 40);
@@ -323,8 +328,7 @@ static int apply_integer(load_t *ld, const cJSON *item, const conf_key_t *k, con
     /* cJSON keeps numbers as doubles; an integral double is the integer the file wrote
      * (beyond 2^53 everything is out of every range anyway). */
     double v = item->valuedouble;
-    bool is_integral = cJSON_IsNumber(item) &&
-                       (v <= -9e15 || v >= 9e15 || v == (double)(int64_t)v);
+    bool is_integral = cJSON_IsNumber(item) && (v <= -9e15 || v >= 9e15 || v == (double)(int64_t)v);
     if (!is_integral)
         return fail(ld, path, "%s is not an integer (expected an integer %ju..%ju)", what,
                     (uintmax_t)k->min, (uintmax_t)k->max);
@@ -377,8 +381,9 @@ static int apply_addrs(load_t *ld, const cJSON *item, const conf_key_t *k, const
 
     describe(what, sizeof(what), item);
     if (!cJSON_IsArray(item))
-        return fail(ld, path, "%s is not an array (expected an array of up to %d addresses "
-                              "" ADDR_EXPECTED ")",
+        return fail(ld, path,
+                    "%s is not an array (expected an array of up to %d addresses "
+                    "" ADDR_EXPECTED ")",
                     what, LT_CONFIG_MAX_LISTENERS);
     int size = cJSON_GetArraySize(item);
     if (size > LT_CONFIG_MAX_LISTENERS)
@@ -437,8 +442,9 @@ static int apply_value(load_t *ld, const cJSON *item, const conf_key_t *k, char 
     case KEY_ADDR_OR_OFF:
         describe(what, sizeof(what), item);
         if (!cJSON_IsString(item))
-            return fail(ld, path, "%s is not a string (expected " ADDR_EXPECTED ", or \"\" for "
-                                  "off)",
+            return fail(ld, path,
+                        "%s is not a string (expected " ADDR_EXPECTED ", or \"\" for "
+                        "off)",
                         what);
         if (item->valuestring[0] == '\0') {
             /* Cleared too, so that a disabled listener compares equal however it got so. */
@@ -447,8 +453,7 @@ static int apply_value(load_t *ld, const cJSON *item, const conf_key_t *k, char 
             return 0;
         }
         if ((why = parse_addr(item->valuestring, (lt_addr_t *)field)) != NULL)
-            return fail(ld, path, "%s %s (expected " ADDR_EXPECTED ", or \"\" for off)", what,
-                        why);
+            return fail(ld, path, "%s %s (expected " ADDR_EXPECTED ", or \"\" for off)", what, why);
         *(bool *)((char *)ld->c + k->aux_offset) = true;
         return 0;
     }
@@ -599,6 +604,40 @@ static int fail_at(const char *origin, const char *text, size_t n, size_t offset
     return UV_EINVAL;
 }
 
+/* The rest of the line at p, at most 24 bytes of it, for "near ..." in syntax errors. */
+static void snippet(char *out, size_t cap, const char *p, size_t left)
+{
+    char line[32];
+    size_t n = 0;
+    while (n < left && n < 25 && p[n] != '\n' && p[n] != '\r')
+        n++;
+    memcpy(line, p, n);
+    line[n] = '\0';
+    put_safe(out, cap, line, 24);
+}
+
+/* True when text (comments already blanked) ends inside a string or an open bracket. */
+static bool is_unclosed(const char *text, size_t n)
+{
+    bool is_in_string = false;
+    long depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_in_string) {
+            if (text[i] == '\\')
+                i++;
+            else if (text[i] == '"')
+                is_in_string = false;
+        } else if (text[i] == '"') {
+            is_in_string = true;
+        } else if (text[i] == '{' || text[i] == '[') {
+            depth++;
+        } else if (text[i] == '}' || text[i] == ']') {
+            depth--;
+        }
+    }
+    return is_in_string || depth > 0;
+}
+
 static bool is_json_space(char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
@@ -612,7 +651,7 @@ int lt_config_load_string(lt_config_t *c, const char *text, size_t n, const char
     char path[PATH_BYTES] = "";
     cJSON *json = NULL;
     const char *end = NULL, *why = NULL;
-    char msg[128], near[32];
+    char msg[128], near[40];
     ptrdiff_t bad;
     size_t at;
     int rc = UV_EINVAL;
@@ -633,13 +672,18 @@ int lt_config_load_string(lt_config_t *c, const char *text, size_t n, const char
      * process-wide error pointer, which another thread could overwrite. */
     json = cJSON_ParseWithLengthOpts(buf, n, &end, false);
     if (json == NULL) {
-        at = end != NULL && end >= buf && end <= buf + n ? (size_t)(end - buf) : 0;
-        if (at >= n) {
-            snprintf(msg, sizeof(msg), "invalid JSON at the end of the file");
-        } else {
-            put_safe(near, sizeof(near), buf + at, 16);
+        /* cJSON puts a premature end at the last byte, like a real error there; an open
+         * bracket or string tells them apart. */
+        at = end != NULL && end >= buf && end < buf + n ? (size_t)(end - buf) : n - 1;
+        if (at == n - 1 && is_unclosed(buf, n))
+            at = n;
+        snippet(near, sizeof(near), buf + at, n - at);
+        if (at >= n)
+            snprintf(msg, sizeof(msg), "invalid JSON: the file ends too soon");
+        else if (near[0] == '\0')
+            snprintf(msg, sizeof(msg), "invalid JSON at the end of the line");
+        else
             snprintf(msg, sizeof(msg), "invalid JSON near \"%s\"", near);
-        }
         rc = fail_at(origin, text, n, at, msg);
         goto out;
     }
@@ -648,9 +692,8 @@ int lt_config_load_string(lt_config_t *c, const char *text, size_t n, const char
     for (at = (size_t)(end - buf); at < n && is_json_space(buf[at]); at++)
         ;
     if (at < n) {
-        put_safe(near, sizeof(near), buf + at, 16);
-        snprintf(msg, sizeof(msg), "unexpected text after the top-level object near \"%s\"",
-                 near);
+        snippet(near, sizeof(near), buf + at, n - at);
+        snprintf(msg, sizeof(msg), "unexpected text after the top-level object near \"%s\"", near);
         rc = fail_at(origin, text, n, at, msg);
         goto out;
     }
@@ -786,14 +829,14 @@ int lt_config_add_listener(lt_config_t *c, const char *kind, const char *text, b
     }
     n = is_first ? 0 : *count;
     if (n >= LT_CONFIG_MAX_LISTENERS) {
-        lt_log(LT_LOG_ERR, "--%s: \"%s\" is one address too many (expected at most %d)", kind,
-               what, LT_CONFIG_MAX_LISTENERS);
+        lt_log(LT_LOG_ERR, "--%s: \"%s\" is one address too many (expected at most %d)", kind, what,
+               LT_CONFIG_MAX_LISTENERS);
         return UV_E2BIG;
     }
     for (size_t i = 0; i < n; i++) {
         if (is_same_addr(&list[i], &addr)) {
-            lt_log(LT_LOG_ERR, "--%s: \"%s\" is listed twice (expected distinct addresses)",
-                   kind, what);
+            lt_log(LT_LOG_ERR, "--%s: \"%s\" is listed twice (expected distinct addresses)", kind,
+                   what);
             return UV_EINVAL;
         }
     }

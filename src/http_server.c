@@ -12,7 +12,7 @@
 #include "lt_alloc.h"
 #include "lt_log.h"
 
-#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 /* One read's worth of input. Reading only resumes once the previous read is fully parsed, so
  * this is all the input a connection ever buffers. */
@@ -26,8 +26,8 @@
 /* Bytes of framing around the data llhttp reports: "SP SP HTTP/ CRLF" on the request line,
  * ": " and CRLF per header line, and the CRLF that ends the headers. */
 #define REQUEST_LINE_OVERHEAD 9
-#define HEADER_LINE_OVERHEAD 4
-#define HEADERS_END_OVERHEAD 2
+#define HEADER_LINE_OVERHEAD  4
+#define HEADERS_END_OVERHEAD  2
 
 typedef enum {
     CONN_READING,   /* parsing; reading from the socket whenever the read buffer is consumed */
@@ -62,7 +62,7 @@ struct lt_http_server_s {
     llhttp_settings_t settings; /* outlives every parser: the server outlives its conns */
     conn_t *conns;              /* open and closing connections */
     unsigned n_conns;
-    unsigned refs;              /* listener + connections + refused sockets not yet closed */
+    unsigned refs; /* listener + connections + refused sockets not yet closed */
     bool is_closing;
 };
 
@@ -78,14 +78,14 @@ struct conn_s {
     conn_t *next;
     conn_state_t state;
     int handles_open;
-    bool is_counted;        /* accepted: counted in the connections gauge */
+    bool is_counted; /* accepted: counted in the connections gauge */
     bool is_reading;
-    bool is_in_request;     /* a request has begun and is not answered yet */
+    bool is_in_request; /* a request has begun and is not answered yet */
     bool is_keep_alive;
     bool is_http10;
     bool is_head;
     bool is_expect_continue;
-    int error_status;       /* set by a parser callback before it returns HPE_USER */
+    int error_status; /* set by a parser callback before it returns HPE_USER */
 
     /* The request: URL, the kept header values and the body, each a span of req. */
     char *req;
@@ -95,18 +95,18 @@ struct conn_s {
     span_t accept;
     span_t content_type;
     span_t body;
-    span_t *value;          /* the kept header whose value is being received, or NULL */
+    span_t *value; /* the kept header whose value is being received, or NULL */
     size_t header_bytes;
     hdr_t hdr;
-    char field[16];         /* lowercased header name, when short enough to be one we keep */
+    char field[16]; /* lowercased header name, when short enough to be one we keep */
     size_t field_len;
-    char expect[16];        /* Expect value, lowercased, when short enough to matter */
+    char expect[16]; /* Expect value, lowercased, when short enough to matter */
     size_t expect_len;
 
     lt_strbuf_t head;       /* response status line and headers */
     lt_http_response_t res; /* what the handler filled; its body is sent after head */
 
-    size_t in_off;          /* rbuf[in_off, in_len) is read but not yet parsed */
+    size_t in_off; /* rbuf[in_off, in_len) is read but not yet parsed */
     size_t in_len;
     char peer[64];
     char rbuf[READ_BUFFER_BYTES];
@@ -119,39 +119,52 @@ static void conn_close(conn_t *c);
 static void process_input(conn_t *c);
 static void on_timeout(uv_timer_t *timer);
 
+/* RFC 9110 15: the reason phrases of the codes the server and its handlers use. */
+static const struct {
+    int status;
+    const char *reason;
+} REASONS[] = {
+    {100, "Continue"},
+    {200, "OK"},
+    {201, "Created"},
+    {202, "Accepted"},
+    {204, "No Content"},
+    {304, "Not Modified"},
+    {400, "Bad Request"},
+    {403, "Forbidden"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {406, "Not Acceptable"},
+    {408, "Request Timeout"},
+    {411, "Length Required"},
+    {413, "Content Too Large"},
+    {415, "Unsupported Media Type"},
+    {422, "Unprocessable Content"},
+    {429, "Too Many Requests"},
+    {431, "Request Header Fields Too Large"},
+    {500, "Internal Server Error"},
+    {501, "Not Implemented"},
+    {503, "Service Unavailable"},
+};
+
 static const char *reason_phrase(int status)
 {
-    switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: break;
+    for (size_t i = 0; i < sizeof(REASONS) / sizeof(REASONS[0]); i++) {
+        if (REASONS[i].status == status)
+            return REASONS[i].reason;
     }
     /* RFC 9110 15: an unknown code is understood by its class. */
     switch (status / 100) {
-    case 1: return "Informational";
-    case 2: return "OK";
-    case 3: return "Redirection";
-    case 4: return "Client Error";
-    default: return "Server Error";
+    case 1:
+        return "Informational";
+    case 2:
+        return "OK";
+    case 3:
+        return "Redirection";
+    case 4:
+        return "Client Error";
+    default:
+        return "Server Error";
     }
 }
 
@@ -303,41 +316,51 @@ static bool field_is(const conn_t *c, const char *name)
 
 /* Points c->value at sp for the value that follows. A repeated header is a list (RFC 9110
  * 5.3): the values are joined with ", ", moved to the end of req first if something else
- * was appended after the earlier one. */
-static void begin_kept_value(conn_t *c, span_t *sp)
+ * was appended after the earlier one. The copies count as header bytes, so req never holds
+ * more than max_header_bytes before the body. */
+static int begin_kept_value(conn_t *c, span_t *sp)
 {
+    int err = 0;
     if (sp->len == 0) {
         sp->off = c->req_len;
     } else {
         if (sp->off + sp->len != c->req_len) {
+            err = count_header_bytes(c, sp->len);
+            if (err != 0)
+                return err;
             req_reserve(c, sp->len);
             memcpy(c->req + c->req_len, c->req + sp->off, sp->len);
             sp->off = c->req_len;
             c->req_len += sp->len;
         }
+        err = count_header_bytes(c, 2);
+        if (err != 0)
+            return err;
         req_append(c, ", ", 2);
         sp->len += 2;
     }
     c->value = sp;
+    return 0;
 }
 
 static int on_header_field_complete(llhttp_t *p)
 {
     conn_t *c = p->data;
+    int err = 0;
     c->value = NULL;
     c->hdr = HDR_OTHER;
     if (field_is(c, "accept")) {
         c->hdr = HDR_ACCEPT;
-        begin_kept_value(c, &c->accept);
+        err = begin_kept_value(c, &c->accept);
     } else if (field_is(c, "content-type")) {
         c->hdr = HDR_CONTENT_TYPE;
-        begin_kept_value(c, &c->content_type);
+        err = begin_kept_value(c, &c->content_type);
     } else if (field_is(c, "expect")) {
         c->hdr = HDR_EXPECT;
         c->expect_len = 0;
     }
     c->field_len = 0;
-    return 0;
+    return err;
 }
 
 static int on_header_value(llhttp_t *p, const char *at, size_t n)
@@ -368,14 +391,15 @@ static int on_header_value_complete(llhttp_t *p)
     if (sp != NULL) {
         /* RFC 9110 5.5: trailing whitespace is not part of the field value. */
         bool is_at_end = sp->off + sp->len == c->req_len;
-        while (sp->len > 0 && (c->req[sp->off + sp->len - 1] == ' ' ||
-                               c->req[sp->off + sp->len - 1] == '\t'))
+        while (sp->len > 0 &&
+               (c->req[sp->off + sp->len - 1] == ' ' || c->req[sp->off + sp->len - 1] == '\t'))
             sp->len--;
         if (is_at_end)
             c->req_len = sp->off + sp->len;
     } else if (c->hdr == HDR_EXPECT) {
         size_t n = c->expect_len;
-        while (n > 0 && n <= sizeof(c->expect) && (c->expect[n - 1] == ' ' || c->expect[n - 1] == '\t'))
+        while (n > 0 && n <= sizeof(c->expect) &&
+               (c->expect[n - 1] == ' ' || c->expect[n - 1] == '\t'))
             n--;
         c->is_expect_continue = n == 12 && memcmp(c->expect, "100-continue", 12) == 0;
     }
@@ -623,9 +647,11 @@ static void process_input(conn_t *c)
             answer(c);
             return;
         }
-        if (err == HPE_USER && c->error_status == 431) {
+        /* A limit set error_status; llhttp reports it as HPE_USER, or as
+         * HPE_CB_HEADERS_COMPLETE when refused from on_headers_complete. */
+        if (c->error_status == 431) {
             respond_error(c, 431, "request header fields too large");
-        } else if (err == HPE_USER && c->error_status == 413) {
+        } else if (c->error_status == 413) {
             respond_error(c, 413, "content too large");
         } else {
             char text[160];

@@ -73,21 +73,33 @@ lt_level_t lt_level_from_number(lt_level_scheme_t scheme, int64_t value)
     case LT_LEVEL_NUM_PINO:
         switch (value) {
         case 10: /* trace */
-        case 20: return LT_LEVEL_DEBUG;
-        case 30: return LT_LEVEL_INFO;
-        case 40: return LT_LEVEL_WARNING;
-        case 50: return LT_LEVEL_ERR;
-        case 60: return LT_LEVEL_CRIT; /* fatal */
-        default: return LT_LEVEL_UNKNOWN;
+        case 20:
+            return LT_LEVEL_DEBUG;
+        case 30:
+            return LT_LEVEL_INFO;
+        case 40:
+            return LT_LEVEL_WARNING;
+        case 50:
+            return LT_LEVEL_ERR;
+        case 60:
+            return LT_LEVEL_CRIT; /* fatal */
+        default:
+            return LT_LEVEL_UNKNOWN;
         }
     case LT_LEVEL_NUM_PYTHON:
         switch (value) {
-        case 10: return LT_LEVEL_DEBUG;
-        case 20: return LT_LEVEL_INFO;
-        case 30: return LT_LEVEL_WARNING;
-        case 40: return LT_LEVEL_ERR;
-        case 50: return LT_LEVEL_CRIT;
-        default: return LT_LEVEL_UNKNOWN;
+        case 10:
+            return LT_LEVEL_DEBUG;
+        case 20:
+            return LT_LEVEL_INFO;
+        case 30:
+            return LT_LEVEL_WARNING;
+        case 40:
+            return LT_LEVEL_ERR;
+        case 50:
+            return LT_LEVEL_CRIT;
+        default:
+            return LT_LEVEL_UNKNOWN;
         }
     case LT_LEVEL_NUM_OTEL:
         /* OpenTelemetry logs data model: TRACE 1-4, DEBUG 5-8, INFO 9-12, WARN 13-16,

@@ -228,6 +228,7 @@ int main(int argc, char **argv)
         lt_log(LT_LOG_ERR, "cannot create the counter table: %s", lt_strerror(rc));
         return 1;
     }
+    lt_table_precreate_levels(&d.table);
     if ((rc = lt_ring_new(&d.ring, d.config.ring_slots, d.config.ring_max_message_bytes,
                           d.config.ring_min_level)) != 0
         || (rc = lt_rates_new(&d.rates, RATES_HISTORY_S)) != 0) {
@@ -256,7 +257,7 @@ int main(int argc, char **argv)
     uv_timer_init(d.loop, &d.tick);
     d.tick.data = &d;
     uv_timer_start(&d.tick, on_tick, 0, 1000);
-    lt_log(LT_LOG_INFO, "logtallyd %s ready", LT_VERSION);
+    lt_log(LT_LOG_INFO, "version %s ready", LT_VERSION);
 
     uv_run(d.loop, UV_RUN_DEFAULT);
     exit_code = 0;

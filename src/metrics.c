@@ -14,36 +14,36 @@
 
 /* X(ENUM, name, type, help). Counters end in _total (Prometheus naming); the OpenMetrics
  * family name drops that suffix. HELP texts hold no backslash or newline, so need no escape. */
-#define FAMILY_MAP(X)                                                                           \
-    X(EVENTS, "logtally_events_total", COUNTER,                                                 \
-      "Events accepted, by level and the configured labels.")                                  \
-    X(RECEIVED_BYTES, "logtally_received_bytes_total", COUNTER,                                 \
-      "Bytes received by the ingest listeners and in HTTP ingest bodies, by transport.")       \
-    X(REJECTED, "logtally_rejected_total", COUNTER,                                             \
-      "Messages not counted as events, by transport and reason.")                              \
-    X(CONNECTIONS, "logtally_connections", GAUGE, "Connections open now, by transport.")        \
-    X(CONNECTIONS_ACCEPTED, "logtally_connections_accepted_total", COUNTER,                     \
-      "Connections accepted, by transport.")                                                   \
-    X(CONNECTIONS_REFUSED, "logtally_connections_refused_total", COUNTER,                       \
-      "Connections closed at once because the connection limit was reached, by transport.")    \
-    X(IDLE_CLOSED, "logtally_idle_closed_total", COUNTER,                                       \
-      "Connections closed by a timeout, by transport.")                                        \
-    X(UDP_DROPPED, "logtally_udp_dropped_total", COUNTER,                                       \
-      "Datagrams the kernel dropped because a UDP receive buffer was full.")                   \
-    X(UDP_RCVBUF, "logtally_udp_receive_buffer_bytes", GAUGE,                                   \
-      "Effective receive buffer size (SO_RCVBUF) of the UDP sockets.")                         \
-    X(SERIES, "logtally_series", GAUGE, "Series in the counter table, overflow series excluded.") \
-    X(SERIES_LIMIT, "logtally_series_limit", GAUGE, "Most series the counter table holds.")     \
-    X(SERIES_OVERFLOW, "logtally_series_overflow_total", COUNTER,                               \
-      "Events counted in an overflow series because the series limit was reached.")            \
-    X(RING_EVENTS, "logtally_ring_events_total", COUNTER, "Events stored in the event ring.")   \
-    X(RING_OVERWRITTEN, "logtally_ring_overwritten_total", COUNTER,                             \
-      "Ring events overwritten by newer ones.")                                                \
-    X(RING_SLOTS, "logtally_ring_slots", GAUGE, "Capacity of the event ring.")                  \
-    X(HTTP_REQUESTS, "logtally_http_requests_total", COUNTER, "HTTP requests answered.")        \
-    X(BUILD_INFO, "logtally_build_info", GAUGE,                                                 \
-      "Always 1; the version label names the running logtally.")                               \
-    X(START_TIME, "process_start_time_seconds", GAUGE,                                          \
+#define FAMILY_MAP(X)                                                                              \
+    X(EVENTS, "logtally_events_total", COUNTER,                                                    \
+      "Events accepted, by level and the configured labels.")                                      \
+    X(RECEIVED_BYTES, "logtally_received_bytes_total", COUNTER,                                    \
+      "Bytes received by the ingest listeners and in HTTP ingest bodies, by transport.")           \
+    X(REJECTED, "logtally_rejected_total", COUNTER,                                                \
+      "Messages not counted as events, by transport and reason.")                                  \
+    X(CONNECTIONS, "logtally_connections", GAUGE, "Connections open now, by transport.")           \
+    X(CONNECTIONS_ACCEPTED, "logtally_connections_accepted_total", COUNTER,                        \
+      "Connections accepted, by transport.")                                                       \
+    X(CONNECTIONS_REFUSED, "logtally_connections_refused_total", COUNTER,                          \
+      "Connections closed at once because the connection limit was reached, by transport.")        \
+    X(IDLE_CLOSED, "logtally_idle_closed_total", COUNTER,                                          \
+      "Connections closed by a timeout, by transport.")                                            \
+    X(UDP_DROPPED, "logtally_udp_dropped_total", COUNTER,                                          \
+      "Datagrams the kernel dropped because a UDP receive buffer was full.")                       \
+    X(UDP_RCVBUF, "logtally_udp_receive_buffer_bytes", GAUGE,                                      \
+      "Effective receive buffer size (SO_RCVBUF) of the UDP sockets.")                             \
+    X(SERIES, "logtally_series", GAUGE, "Series in the counter table, overflow series excluded.")  \
+    X(SERIES_LIMIT, "logtally_series_limit", GAUGE, "Most series the counter table holds.")        \
+    X(SERIES_OVERFLOW, "logtally_series_overflow_total", COUNTER,                                  \
+      "Events counted in an overflow series because the series limit was reached.")                \
+    X(RING_EVENTS, "logtally_ring_events_total", COUNTER, "Events stored in the event ring.")      \
+    X(RING_OVERWRITTEN, "logtally_ring_overwritten_total", COUNTER,                                \
+      "Ring events overwritten by newer ones.")                                                    \
+    X(RING_SLOTS, "logtally_ring_slots", GAUGE, "Capacity of the event ring.")                     \
+    X(HTTP_REQUESTS, "logtally_http_requests_total", COUNTER, "HTTP requests answered.")           \
+    X(BUILD_INFO, "logtally_build_info", GAUGE,                                                    \
+      "Always 1; the version label names the running logtally.")                                   \
+    X(START_TIME, "process_start_time_seconds", GAUGE,                                             \
       "Start time of the process since the Unix epoch in seconds.")
 
 enum {

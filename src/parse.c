@@ -38,9 +38,8 @@ static int days_in_month(int year, int month)
     return month == 2 && is_leap(year) ? 29 : days[month - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): no
- * table, no loop, and correct for any year, which timegm() cannot promise without a syscall-
- * free libc path. */
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): pure
+ * arithmetic, where timegm() may take the libc time zone lock on the hot path. */
 static int64_t days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;

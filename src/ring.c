@@ -34,12 +34,12 @@ enum {
 struct lt_ring_s {
     _Atomic uint64_t *words; /* slots * stride words */
     size_t slots;
-    size_t stride;           /* words per slot, a multiple of 8 (a 64-byte cache line) */
+    size_t stride; /* words per slot, a multiple of 8 (a 64-byte cache line) */
     size_t max_message_bytes;
     lt_level_t min_level;
-    char pad[64];            /* keep the writers' hot counters off the line read above */
-    lt_counter_t head;       /* next ticket = events pushed */
-    lt_counter_t dropped;    /* newer events dropped because a lapped writer held the slot */
+    char pad[64];         /* keep the writers' hot counters off the line read above */
+    lt_counter_t head;    /* next ticket = events pushed */
+    lt_counter_t dropped; /* newer events dropped because a lapped writer held the slot */
 };
 
 static inline uint64_t seq_writing(uint64_t ticket)
@@ -132,8 +132,8 @@ static bool claim(lt_ring_t *r, _Atomic uint64_t *seq, uint64_t ticket)
     }
 }
 
-void lt_ring_push(lt_ring_t *ring, const lt_event_t *ev, lt_transport_t transport,
-                  const char *peer, int64_t received_ms)
+void lt_ring_push(lt_ring_t *ring, const lt_event_t *ev, lt_transport_t transport, const char *peer,
+                  int64_t received_ms)
 {
     /* Hot path: no malloc, no locks, no syscalls, no waiting. */
     if (!lt_ring_wants(ring, ev->level))

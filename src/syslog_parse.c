@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#define PLAIN_FACILITY 1 /* RFC 3164 4.3.3: a message without PRI is user.notice */
+#define PLAIN_FACILITY  1 /* RFC 3164 4.3.3: a message without PRI is user.notice */
 #define FUTURE_SLACK_MS (31LL * 86400 * 1000)
 
 static lt_slice_t slice(const char *p, size_t from, size_t to)
@@ -267,6 +267,25 @@ static size_t after_token(const char *p, size_t n, size_t e)
     return (e < n && p[e] == ' ') ? e + 1 : e;
 }
 
+/* A timestamp at p[i], BSD or RFC 3339, after Cisco's clock mark: '*' (never synchronised)
+ * or '.' (synchronisation lost). Fills ev->timestamp and ev->time_ms and sets *after past
+ * the stamp and the ':' Cisco puts after it ("18:46:11.123: %SYS-..."). */
+static bool read_stamp(const char *p, size_t n, size_t i, int64_t now_s, lt_event_t *ev,
+                       size_t *after)
+{
+    size_t end;
+    int64_t ms;
+
+    if (i < n && (p[i] == '*' || p[i] == '.'))
+        i++;
+    if (!parse_bsd_stamp(p, n, i, now_s, &end, &ms) && !parse_3339_stamp(p, n, i, &end, &ms))
+        return false;
+    ev->timestamp = slice(p, i, end);
+    ev->time_ms = ms;
+    *after = (end < n && p[end] == ':') ? end + 1 : end;
+    return true;
+}
+
 /* Reads the RFC 3164 header at p[i] (after the PRI): optional Cisco sequence number, optional
  * timestamp, optional hostname, optional tag. Fills what it finds into ev and returns the
  * offset where MSG starts. need_stamp (plain lines) gives up unless a timestamp is there,
@@ -274,9 +293,8 @@ static size_t after_token(const char *p, size_t n, size_t e)
 static size_t parse_3164_header(const char *p, size_t n, size_t i, int64_t now_s, bool need_stamp,
                                 lt_event_t *ev)
 {
-    size_t start = i, ts, ts_end, e;
-    int64_t ms;
-    bool has_stamp = false;
+    size_t start = i, e;
+    bool has_stamp = false, has_host = false;
 
     /* Cisco IOS "service sequence-numbers": "123: " before the time. No tag is only
      * digits, so this cannot eat one. */
@@ -285,18 +303,20 @@ static size_t parse_3164_header(const char *p, size_t n, size_t i, int64_t now_s
         e++;
     if (e > i && n - e >= 2 && p[e] == ':' && p[e + 1] == ' ')
         i = e + 2;
-    /* Cisco marks a clock that was never synchronised with '*' and one that lost its
-     * synchronisation with '.'. */
-    ts = (i < n && (p[i] == '*' || p[i] == '.')) ? i + 1 : i;
-    if (parse_bsd_stamp(p, n, ts, now_s, &ts_end, &ms) || parse_3339_stamp(p, n, ts, &ts_end, &ms)) {
-        ev->timestamp = slice(p, ts, ts_end);
-        ev->time_ms = ms;
+    if (read_stamp(p, n, i, now_s, ev, &i)) {
         has_stamp = true;
-        i = ts_end;
-        if (i < n && p[i] == ':') /* Cisco: "18:46:11.123: %SYS-..." */
-            i++;
     } else if (need_stamp) {
         return start;
+    } else {
+        /* Cisco "logging origin-id hostname": "123: R1: *Mar  1 18:46:11.123: %SYS-..." */
+        size_t after;
+        e = token_end(p, n, i);
+        if (e - i >= 2 && p[e - 1] == ':' &&
+            read_stamp(p, n, after_token(p, n, e), now_s, ev, &after)) {
+            ev->host = slice(p, i, e - 1);
+            has_stamp = has_host = true;
+            i = after;
+        }
     }
     while (i < n && p[i] == ' ')
         i++;
@@ -308,12 +328,17 @@ static size_t parse_3164_header(const char *p, size_t n, size_t i, int64_t now_s
         return after_token(p, n, e);
     if (!has_stamp) /* "<13>hello world": no header, all of it is MSG (RFC 3164 4.3.3) */
         return i;
-    ev->host = slice(p, i, e);
-
-    i = after_token(p, n, e);
-    e = token_end(p, n, i);
-    if (split_tag(p, i, e, ev))
-        return after_token(p, n, e);
+    if (!has_host) {
+        ev->host = slice(p, i, e);
+        i = after_token(p, n, e);
+        e = token_end(p, n, i);
+        if (e - i == 1 && p[i] == ':') { /* Cisco ASA "device-id": "asa1 : %ASA-3-..." */
+            i = after_token(p, n, e);
+            e = token_end(p, n, i);
+        }
+        if (split_tag(p, i, e, ev))
+            return after_token(p, n, e);
+    }
     if (is_bare_tag(p, i, e)) {
         ev->app = slice(p, i, e);
         return after_token(p, n, e);
@@ -432,14 +457,16 @@ static void parse_plain(const char *p, size_t n, int64_t now_s, lt_event_t *ev)
 }
 
 /* Starts with '<' but the PRI is not valid. The PRI-like prefix is '<' through a '>' within
- * the next five bytes (long enough for "<0123>" and "<1a>"), or the lone '<'. With nothing
- * but blanks after it, or bytes that are not text anywhere, there is nothing to count:
- * bad_pri. Otherwise it is a text line that happens to start with '<' ("<html>", "<-- x"),
- * counted as plain. */
+ * the next five bytes (long enough for "<0123>" and "<1a>"), or else '<' and the digits after
+ * it (a cut "<13"). With nothing but blanks after it, or bytes that are not text anywhere,
+ * there is nothing to count: bad_pri. Otherwise it is a text line that happens to start with
+ * '<' ("<html>", "<-- x", "<192>hello"), counted as plain. */
 static int parse_bad_pri(const char *p, size_t n, int64_t now_s, lt_event_t *ev)
 {
     size_t rest = 1;
 
+    while (rest < n && rest <= 4 && is_digit(p[rest]))
+        rest++;
     for (size_t k = 1; k <= 5 && k < n; k++) {
         if (p[k] == '>') {
             rest = k + 1;
@@ -454,10 +481,29 @@ static int parse_bad_pri(const char *p, size_t n, int64_t now_s, lt_event_t *ev)
     return 0;
 }
 
+/* syslog-ng's loggen -P puts an RFC 6587 octet count in front of each message even in UDP
+ * datagrams ("256 <38>1 ..."). Returns the length of such a prefix, or 0. It is taken only
+ * when the count is exactly the rest of the input (or one more: the trailing LF it counted
+ * was stripped by the transport) and a valid PRI follows, so a text line that starts with a
+ * number stays text. */
+static size_t octet_count_prefix(const char *p, size_t n)
+{
+    size_t i = 0, len = 0;
+
+    if (n == 0 || p[0] < '1' || p[0] > '9')
+        return 0;
+    while (i < n && i < 6 && is_digit(p[i]))
+        len = len * 10 + (size_t)(p[i++] - '0');
+    if (n - i < 2 || p[i] != ' ' || p[i + 1] != '<')
+        return 0;
+    i++;
+    return (len == n - i || len == n - i + 1) ? i : 0;
+}
+
 /* Hot path: no allocation, no locks, no system calls. */
 int lt_syslog_parse(const char *p, size_t n, int64_t now_s, lt_event_t *ev)
 {
-    size_t i;
+    size_t i, k;
     int pri;
 
     *ev = (lt_event_t){
@@ -467,6 +513,10 @@ int lt_syslog_parse(const char *p, size_t n, int64_t now_s, lt_event_t *ev)
         .time_ms = LT_TIME_NONE,
     };
     pri = parse_pri(p, n, &i);
+    if (pri < 0 && (k = octet_count_prefix(p, n)) > 0 && (pri = parse_pri(p + k, n - k, &i)) >= 0) {
+        p += k;
+        n -= k;
+    }
     if (pri < 0) {
         if (n > 0 && p[0] == '<')
             return parse_bad_pri(p, n, now_s, ev);

@@ -17,7 +17,7 @@ enum slot_state {
 };
 
 #define STATE_BITS 3u
-#define TAG_BITS (~STATE_BITS)
+#define TAG_BITS   (~STATE_BITS)
 
 /* Spins before a waiter on a BUSY slot starts yielding the CPU. Copying a key takes far less
  * than this many pauses unless the owner was preempted. */
@@ -27,12 +27,12 @@ struct lt_table_slot_s {
     _Atomic uint32_t state; /* hash tag | enum slot_state */
     uint8_t level;
     bool is_overflow;
-    uint8_t host_len;       /* <= LT_TABLE_MAX_LABEL_BYTES */
+    uint8_t host_len; /* <= LT_TABLE_MAX_LABEL_BYTES */
     uint8_t app_len;
     int16_t facility;
     int16_t transport;
     lt_counter_t count;
-    const char *labels;     /* host bytes then app bytes, in the arena */
+    const char *labels; /* host bytes then app bytes, in the arena */
 };
 
 static inline void cpu_relax(void)
@@ -138,8 +138,8 @@ static uint32_t overflow_series(lt_table_t *t, lt_level_t level, bool *is_overfl
 }
 
 /* Writes the key into a slot this thread has just claimed (BUSY). */
-static void fill_slot(lt_table_t *t, lt_table_slot_t *s, const lt_series_key_t *key,
-                      size_t host_n, size_t app_n)
+static void fill_slot(lt_table_t *t, lt_table_slot_t *s, const lt_series_key_t *key, size_t host_n,
+                      size_t app_n)
 {
     size_t off = (size_t)lt_counter_take(&t->arena_used, host_n + app_n);
     /* Reservations bound the labelled series to max_series, each with at most two cut
@@ -160,8 +160,7 @@ static void fill_slot(lt_table_t *t, lt_table_slot_t *s, const lt_series_key_t *
     s->labels = labels;
 }
 
-static uint32_t lookup(lt_table_t *t, const lt_series_key_t *key, bool *is_overflow,
-                       bool is_capped)
+static uint32_t lookup(lt_table_t *t, const lt_series_key_t *key, bool *is_overflow, bool is_capped)
 {
     /* Hot path: no malloc, no locks, no syscalls (except sched_yield while a preempted
      * inserter of a key with the same tag finishes). */
@@ -169,8 +168,11 @@ static uint32_t lookup(lt_table_t *t, const lt_series_key_t *key, bool *is_overf
     if (key->is_overflow)
         return overflow_series(t, level, is_overflow);
 
+    /* Normalise to what a slot stores, so that hashing and comparing agree with it. */
     lt_series_key_t k = *key;
     k.level = level;
+    k.facility = (int16_t)key->facility;
+    k.transport = (int16_t)key->transport;
     size_t host_n = utf8_cut(k.host.p, k.host.n, LT_TABLE_MAX_LABEL_BYTES);
     size_t app_n = utf8_cut(k.app.p, k.app.n, LT_TABLE_MAX_LABEL_BYTES);
     uint64_t h = hash_key(&k, host_n, app_n);

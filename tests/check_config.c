@@ -16,11 +16,6 @@
 #include "lt_config.h"
 #include "lt_log.h"
 
-/* The source tree, for tests/data/config and conf/; the build may pass its absolute path. */
-#ifndef LT_TOP_SRCDIR
-#define LT_TOP_SRCDIR "."
-#endif
-
 #define MAX_LINES 8
 
 typedef struct {
@@ -57,17 +52,19 @@ static int load(lt_config_t *c, const char *text)
     return lt_config_load_string(c, text, strlen(text), "test.json");
 }
 
+/* A file of the source tree: `make check` exports LT_SRCDIR; by hand, run from the top. */
 static const char *data_path(char *buf, size_t n, const char *name)
 {
-    snprintf(buf, n, "%s/%s", LT_TOP_SRCDIR, name);
+    const char *top = getenv("LT_SRCDIR");
+    snprintf(buf, n, "%s/%s", top != NULL && top[0] != '\0' ? top : ".", name);
     return buf;
 }
 
 /* Names the first field where a and b differ, or NULL when they are the same config. */
 static const char *config_diff(const lt_config_t *a, const lt_config_t *b)
 {
-#define SAME(f)                                                                                 \
-    if (a->f != b->f)                                                                           \
+#define SAME(f)                                                                                    \
+    if (a->f != b->f)                                                                              \
         return #f;
     SAME(tcp_count)
     SAME(udp_count)
@@ -165,8 +162,8 @@ static void assert_full(const lt_config_t *c)
     assert_ipv6(&c->http, "[::]:9600", "::", 9600);
     ck_assert_uint_eq(c->workers, 3);
     ck_assert_uint_eq(c->max_message_bytes, 8192);
-    ck_assert_uint_eq(c->labels, LT_LABEL_HOST | LT_LABEL_APP | LT_LABEL_FACILITY |
-                                     LT_LABEL_TRANSPORT);
+    ck_assert_uint_eq(c->labels,
+                      LT_LABEL_HOST | LT_LABEL_APP | LT_LABEL_FACILITY | LT_LABEL_TRANSPORT);
     ck_assert_uint_eq(c->max_connections, 100);
     ck_assert_uint_eq(c->idle_timeout_s, 60);
     ck_assert_uint_eq(c->max_series, 500);
@@ -186,8 +183,8 @@ START_TEST(test_config_full_file)
     char path[512];
     lt_config_t c;
     lt_config_defaults(&c);
-    ck_assert_int_eq(lt_config_load_file(&c, data_path(path, sizeof(path),
-                                                       "tests/data/config/full.json")), 0);
+    data_path(path, sizeof(path), "tests/data/config/full.json");
+    ck_assert_msg(lt_config_load_file(&c, path) == 0, "%s: %s", path, captured.lines[0]);
     ck_assert_msg(captured.count == 0, "unexpected log: %s", captured.lines[0]);
     assert_full(&c);
 }
@@ -200,8 +197,8 @@ START_TEST(test_config_example_is_defaults)
     lt_config_t c, defaults;
     lt_config_defaults(&c);
     lt_config_defaults(&defaults);
-    ck_assert_int_eq(lt_config_load_file(&c, data_path(path, sizeof(path),
-                                                       "conf/logtally.json")), 0);
+    data_path(path, sizeof(path), "conf/logtally.json");
+    ck_assert_msg(lt_config_load_file(&c, path) == 0, "%s: %s", path, captured.lines[0]);
     ck_assert_msg(captured.count == 0, "unexpected log: %s", captured.lines[0]);
     const char *diff = config_diff(&c, &defaults);
     ck_assert_msg(diff == NULL, "conf/logtally.json differs from the defaults in %s", diff);
@@ -262,12 +259,12 @@ typedef struct {
 } bad_case_t;
 
 #define ADDR_EXP "(expected IPv4:PORT or [IPv6]:PORT, e.g. 127.0.0.1:5514 or [::1]:5514)"
-#define LEVELS "emerg, alert, crit, err, warning, notice, info, debug, unknown"
-#define LABELS "level, host, app, facility, transport"
-#define SEVENTEEN                                                                               \
-    "\"1.0.0.1:1\", \"1.0.0.1:2\", \"1.0.0.1:3\", \"1.0.0.1:4\", \"1.0.0.1:5\", \"1.0.0.1:6\", "  \
-    "\"1.0.0.1:7\", \"1.0.0.1:8\", \"1.0.0.1:9\", \"1.0.0.1:10\", \"1.0.0.1:11\", "              \
-    "\"1.0.0.1:12\", \"1.0.0.1:13\", \"1.0.0.1:14\", \"1.0.0.1:15\", \"1.0.0.1:16\", "           \
+#define LEVELS   "emerg, alert, crit, err, warning, notice, info, debug, unknown"
+#define LABELS   "level, host, app, facility, transport"
+#define SEVENTEEN                                                                                  \
+    "\"1.0.0.1:1\", \"1.0.0.1:2\", \"1.0.0.1:3\", \"1.0.0.1:4\", \"1.0.0.1:5\", \"1.0.0.1:6\", "   \
+    "\"1.0.0.1:7\", \"1.0.0.1:8\", \"1.0.0.1:9\", \"1.0.0.1:10\", \"1.0.0.1:11\", "                \
+    "\"1.0.0.1:12\", \"1.0.0.1:13\", \"1.0.0.1:14\", \"1.0.0.1:15\", \"1.0.0.1:16\", "             \
     "\"1.0.0.1:17\""
 
 static const bad_case_t bad_cases[] = {
@@ -276,8 +273,7 @@ static const bad_case_t bad_cases[] = {
     {"{\"workers\": 257}", "workers: 257 is out of range (0..256)"},
     {"{\"workers\": -1}", "workers: -1 is out of range (0..256)"},
     {"{\"max_message_bytes\": 63}", "max_message_bytes: 63 is out of range (64..16777216)"},
-    {"{\"max_message_bytes\": 1e300}",
-     "max_message_bytes: 1e+300 is out of range (64..16777216)"},
+    {"{\"max_message_bytes\": 1e300}", "max_message_bytes: 1e+300 is out of range (64..16777216)"},
     {"{\"limits\": {\"max_connections\": 0}}",
      "limits.max_connections: 0 is out of range (1..1048576)"},
     {"{\"limits\": {\"idle_timeout_s\": 86401}}",
@@ -310,12 +306,10 @@ static const bad_case_t bad_cases[] = {
     {"{\"limits\": []}",
      "limits: an array is not an object (expected an object with keys max_connections, "
      "idle_timeout_s, max_series)"},
-    {"[]",
-     "(top level): an array is not an object (expected an object with keys listen, workers, "
-     "max_message_bytes, labels, limits, udp, ring, http)"},
-    {"\"x\"",
-     "(top level): \"x\" is not an object (expected an object with keys listen, workers, "
-     "max_message_bytes, labels, limits, udp, ring, http)"},
+    {"[]", "(top level): an array is not an object (expected an object with keys listen, workers, "
+           "max_message_bytes, labels, limits, udp, ring, http)"},
+    {"\"x\"", "(top level): \"x\" is not an object (expected an object with keys listen, workers, "
+              "max_message_bytes, labels, limits, udp, ring, http)"},
     /* unknown and repeated keys, at every level */
     {"{\"wrokers\": 2}",
      "wrokers: unknown key (expected one of listen, workers, max_message_bytes, labels, "
@@ -393,8 +387,8 @@ START_TEST(test_config_bad_values)
     ck_assert_msg(captured.count == 1, "input %s: %zu lines logged", bc->input, captured.count);
     ck_assert_msg(captured.prios[0] == LT_LOG_ERR, "input %s: priority %d", bc->input,
                   captured.prios[0]);
-    ck_assert_msg(strcmp(captured.lines[0], want) == 0, "input %s:\n got  %s\n want %s",
-                  bc->input, captured.lines[0], want);
+    ck_assert_msg(strcmp(captured.lines[0], want) == 0, "input %s:\n got  %s\n want %s", bc->input,
+                  captured.lines[0], want);
     ck_assert_msg(memcmp(&c, &before, sizeof(c)) == 0, "input %s: struct changed", bc->input);
 }
 END_TEST
@@ -405,16 +399,29 @@ typedef struct {
 } syntax_case_t;
 
 static const syntax_case_t syntax_cases[] = {
-    {"{\n  \"workers\": 1\n  \"labels\": []\n}", "test.json:3:3: invalid JSON near \"\"labels\": []?}\""},
+    {"{\n  \"workers\": 1\n  \"labels\": []\n}",
+     "test.json:3:3: invalid JSON near \"\"labels\": []\""},
     {"{\"workers\": 1} x", "test.json:1:16: unexpected text after the top-level object near \"x\""},
-    {"{\"workers\": 1}{}", "test.json:1:15: unexpected text after the top-level object near \"{}\""},
-    {"{\"workers\": 1", "test.json:1:13: invalid JSON at the end of the file"},
+    {"{\"workers\": 1}{}",
+     "test.json:1:15: unexpected text after the top-level object near \"{}\""},
+    {"{\"workers\": 1", "test.json:1:14: invalid JSON: the file ends too soon"},
+    {"{\"workers\": 1\n", "test.json:2:1: invalid JSON: the file ends too soon"},
+    {"{\"workers\": 1]", "test.json:1:14: invalid JSON near \"]\""},
+    {"{\"workers\": 1 /", "test.json:1:16: invalid JSON: the file ends too soon"},
+    /* An unterminated string is reported where it starts. */
+    {"{\"a\": \"b\\\"", "test.json:1:8: invalid JSON near \"b\\\"\""},
+    {"{\"workers\":\n\"x\"", "test.json:2:4: invalid JSON: the file ends too soon"},
     {"{\"workers\": 1 / 2}", "test.json:1:15: invalid JSON near \"/ 2}\""},
     {"{\n  /* never closed\n}", "test.json:2:3: unterminated /* comment"},
     {"{\"a\": \"b\0c\"}", "test.json:1:9: contains a NUL byte"},
     {"", "test.json: contains no JSON (expected an object, e.g. {})"},
-    {"  // only a comment\n/* and another */\n", "test.json: contains no JSON (expected an object, e.g. {})"},
-    {"{'workers': 1}", "test.json:1:2: invalid JSON near \"'workers': 1}\""},
+    {"  // only a comment\n/* and another */\n",
+     "test.json: contains no JSON (expected an object, e.g. {})"},
+    {"{'workers': 1}", "test.json:1:3: invalid JSON near \"workers': 1}\""},
+    {"{\"labels\": [\"host\", \"app\", \"facility\", \"transport\", oops]}",
+     "test.json:1:53: invalid JSON near \"oops]}\""},
+    {"{\"ring\": {\"min_level\": \"a very long string value that is never closed}}",
+     "test.json:1:25: invalid JSON near \"a very long string value...\""},
     {"{\"workers\": 1,}", "test.json:1:15: invalid JSON near \"}\""},
 };
 
@@ -484,8 +491,8 @@ static void assert_round_trip(const lt_config_t *c, const char *what)
     back.tcp_count = 0;
     back.is_http_ingest_enabled = !c->is_http_ingest_enabled;
     int rc = load(&back, json);
-    ck_assert_msg(rc == 0, "%s: to_json output does not load (%s):\n%s", what,
-                  captured.lines[0], json);
+    ck_assert_msg(rc == 0, "%s: to_json output does not load (%s):\n%s", what, captured.lines[0],
+                  json);
     const char *diff = config_diff(c, &back);
     ck_assert_msg(diff == NULL, "%s: %s differs after the round trip:\n%s", what, diff, json);
     lt_free(json);
@@ -499,8 +506,8 @@ START_TEST(test_config_round_trip)
     lt_config_defaults(&c);
     assert_round_trip(&c, "defaults");
 
-    ck_assert_int_eq(lt_config_load_file(&c, data_path(path, sizeof(path),
-                                                       "tests/data/config/full.json")), 0);
+    data_path(path, sizeof(path), "tests/data/config/full.json");
+    ck_assert_msg(lt_config_load_file(&c, path) == 0, "%s: %s", path, captured.lines[0]);
     assert_round_trip(&c, "full.json");
 
     lt_config_defaults(&c);
@@ -557,10 +564,26 @@ END_TEST
 START_TEST(test_config_addresses)
 {
     static const char *const bad[] = {
-        "",           "1.2.3.4",        "1.2.3.4:",    ":5514",        "1.2.3.4:65536",
-        "1.2.3.4:-1", "1.2.3.4:+80",    "1.2.3.4:8 0", "localhost:80", "example.com:514",
-        "[::1]",      "[::1]:",         "[::1]x:80",   "[::1:80",      "::1:80",
-        "[1.2.3.4]:80", "1.2.3.4:0080000", "256.0.0.1:80", " 1.2.3.4:80", "[]:80",
+        "",
+        "1.2.3.4",
+        "1.2.3.4:",
+        ":5514",
+        "1.2.3.4:65536",
+        "1.2.3.4:-1",
+        "1.2.3.4:+80",
+        "1.2.3.4:8 0",
+        "localhost:80",
+        "example.com:514",
+        "[::1]",
+        "[::1]:",
+        "[::1]x:80",
+        "[::1:80",
+        "::1:80",
+        "[1.2.3.4]:80",
+        "1.2.3.4:0080000",
+        "256.0.0.1:80",
+        " 1.2.3.4:80",
+        "[]:80",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:1",
     };
     lt_addr_t a, sentinel;
@@ -649,8 +672,9 @@ START_TEST(test_config_effective_workers)
     lt_config_t c;
     lt_config_defaults(&c);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned want = cpus < 1 ? 1 : cpus > LT_CONFIG_MAX_WORKERS ? LT_CONFIG_MAX_WORKERS
-                                                                 : (unsigned)cpus;
+    unsigned want = cpus < 1                       ? 1
+                    : cpus > LT_CONFIG_MAX_WORKERS ? LT_CONFIG_MAX_WORKERS
+                                                   : (unsigned)cpus;
     ck_assert_uint_eq(lt_config_effective_workers(&c), want);
     c.workers = 3;
     ck_assert_uint_eq(lt_config_effective_workers(&c), 3);

@@ -25,6 +25,15 @@ static lt_series_key_t make_key(lt_level_t level, int facility, int transport, c
     return k;
 }
 
+/* The number after a label's prefix (labels in the table are not NUL-terminated). */
+static int label_number(lt_slice_t label, size_t prefix_n)
+{
+    char buf[32] = "";
+    if (label.n > prefix_n && label.n - prefix_n < sizeof(buf))
+        memcpy(buf, label.p + prefix_n, label.n - prefix_n);
+    return buf[0] ? atoi(buf) : -1;
+}
+
 /* Everything foreach reported, for the assertions. */
 typedef struct {
     size_t nseries;
@@ -145,8 +154,8 @@ START_TEST(test_table_label_cut)
     host[300] = app[300] = '\0';
 
     /* 300, 256 and 255 bytes with one prefix are one series, stored as 255 bytes. */
-    uint32_t id = lt_table_lookup(&t, &(lt_series_key_t){LT_LEVEL_ERR, 1, 1, {host, 300},
-                                                         {app, 300}, false}, NULL);
+    lt_series_key_t full = {LT_LEVEL_ERR, 1, 1, {host, 300}, {app, 300}, false};
+    uint32_t id = lt_table_lookup(&t, &full, NULL);
     size_t lens[] = {256, 255};
     for (size_t i = 0; i < 2; i++) {
         lt_series_key_t k = {LT_LEVEL_ERR, 1, 1, {host, lens[i]}, {app, lens[i]}, false};
@@ -159,8 +168,7 @@ START_TEST(test_table_label_cut)
 
     lt_table_t t2;
     ck_assert_int_eq(lt_table_init(&t2, 10), 0);
-    lt_table_add(&t2, lt_table_lookup(&t2, &(lt_series_key_t){LT_LEVEL_ERR, 1, 1, {host, 300},
-                                                              {app, 300}, false}, NULL), 7);
+    lt_table_incr(&t2, &full, 7);
     one_series_t o = {0};
     lt_table_foreach(&t2, visit_one, &o);
     ck_assert_uint_eq(o.host_n, LT_TABLE_MAX_LABEL_BYTES);
@@ -173,7 +181,8 @@ START_TEST(test_table_label_cut)
     /* A two-byte character across the cut is dropped whole, never split. */
     ck_assert_int_eq(lt_table_init(&t2, 10), 0);
     memcpy(host + 254, "\xc3\xa9", 2); /* U+00E9 at bytes 254-255 */
-    lt_table_incr(&t2, &(lt_series_key_t){LT_LEVEL_ERR, 1, 1, {host, 300}, {NULL, 0}, false}, 1);
+    full.app = LT_SLICE_NULL;
+    lt_table_incr(&t2, &full, 1);
     memset(&o, 0, sizeof(o));
     lt_table_foreach(&t2, visit_one, &o);
     ck_assert_uint_eq(o.host_n, 254);
@@ -211,8 +220,8 @@ START_TEST(test_table_overflow_at_max_series)
     }
     /* An existing series is still found after the cap is reached. */
     bool is_overflow = true;
-    lt_table_lookup(&t, &(lt_series_key_t){LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET,
-                                           {"h1", 2}, {NULL, 0}, false}, &is_overflow);
+    lt_series_key_t h1 = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "h1", NULL);
+    lt_table_lookup(&t, &h1, &is_overflow);
     ck_assert(!is_overflow);
     /* A key asking for the overflow series directly gets it. */
     lt_series_key_t ov = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, NULL);
@@ -247,8 +256,8 @@ START_TEST(test_table_precreated_levels)
         ck_assert_msg(v.level_seen[l] == 1, "level %d seen %u times", l, v.level_seen[l]);
 
     /* Counting the level-only key lands in the pre-created series. */
-    lt_table_incr(&t, &(lt_series_key_t){LT_LEVEL_DEBUG, LT_LABEL_UNSET, LT_LABEL_UNSET,
-                                        {NULL, 0}, {"", 0}, false}, 3);
+    lt_series_key_t debug = make_key(LT_LEVEL_DEBUG, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, "");
+    lt_table_incr(&t, &debug, 3);
     ck_assert_uint_eq(lt_table_series_count(&t), LT_LEVEL_COUNT);
     uint64_t totals[LT_LEVEL_COUNT];
     lt_table_level_totals(&t, totals);
@@ -260,8 +269,8 @@ START_TEST(test_table_precreated_levels)
     lt_table_precreate_levels(&t);
     ck_assert_uint_eq(lt_table_series_count(&t), LT_LEVEL_COUNT);
     bool is_overflow = false;
-    lt_table_lookup(&t, &(lt_series_key_t){LT_LEVEL_ERR, 1, LT_LABEL_UNSET, {NULL, 0},
-                                           {NULL, 0}, false}, &is_overflow);
+    lt_series_key_t facility = make_key(LT_LEVEL_ERR, 1, LT_LABEL_UNSET, NULL, NULL);
+    lt_table_lookup(&t, &facility, &is_overflow);
     ck_assert(is_overflow);
     lt_table_free(&t);
 }
@@ -275,9 +284,8 @@ START_TEST(test_table_batch_flushes_exactly)
     char host[16];
     for (int i = 0; i <= LT_TABLE_BATCH_SLOTS; i++) {
         snprintf(host, sizeof(host), "h%d", i);
-        ids[i] = lt_table_lookup(&t, &(lt_series_key_t){LT_LEVEL_INFO, 0, 0,
-                                                        {host, strlen(host)}, {NULL, 0}, false},
-                                 NULL);
+        lt_series_key_t k = make_key(LT_LEVEL_INFO, 0, 0, host, NULL);
+        ids[i] = lt_table_lookup(&t, &k, NULL);
     }
     lt_table_batch_t b = LT_TABLE_BATCH_INIT;
     /* Same id merges into one entry. */
@@ -317,14 +325,15 @@ END_TEST
 
 enum {
     NTHREADS = 6,
-    NINCR = 200000,  /* increments of the shared key and of the thread's own key, each */
-    NNEW = 400,      /* new keys each thread inserts while the others count */
+    NINCR = 200000, /* increments of the shared key and of the thread's own key, each */
+    NNEW = 400,     /* new keys each thread inserts while the others count */
 };
 
 typedef struct {
     lt_table_t *table;
     int id;
     pthread_barrier_t *start;
+    size_t max_seen; /* largest series count the thread observed */
 } worker_t;
 
 static void *count_worker(void *arg)
@@ -354,9 +363,8 @@ static void *count_worker(void *arg)
         if (i % (NINCR / NNEW) == 0) {
             /* Every thread inserts the same fresh keys, racing for each. */
             snprintf(fresh, sizeof(fresh), "fresh-%d", i / (NINCR / NNEW));
-            lt_table_incr(w->table, &(lt_series_key_t){LT_LEVEL_NOTICE, 2, LT_TRANSPORT_UDP,
-                                                       {fresh, strlen(fresh)}, {NULL, 0},
-                                                       false}, 1);
+            lt_series_key_t k = make_key(LT_LEVEL_NOTICE, 2, LT_TRANSPORT_UDP, fresh, NULL);
+            lt_table_incr(w->table, &k, 1);
         }
     }
     lt_table_batch_flush(w->table, &b);
@@ -379,9 +387,8 @@ static void visit_threads(void *arg, const lt_series_key_t *key, uint64_t count)
         c->shared = count;
         c->nshared++;
     } else if (key->host.n > 4 && memcmp(key->host.p, "own-", 4) == 0) {
-        int id = atoi(key->host.p + 4);
-        ck_assert_msg(id >= 0 && id < NTHREADS, "bad own key %.*s", (int)key->host.n,
-                      key->host.p);
+        int id = label_number(key->host, 4);
+        ck_assert_msg(id >= 0 && id < NTHREADS, "bad own key %.*s", (int)key->host.n, key->host.p);
         c->own[id] = count;
         c->nown++;
     } else {
@@ -402,7 +409,7 @@ START_TEST(test_table_threads_exact_counts)
     pthread_t th[NTHREADS];
     worker_t w[NTHREADS];
     for (int i = 0; i < NTHREADS; i++) {
-        w[i] = (worker_t){&t, i, &start};
+        w[i] = (worker_t){&t, i, &start, 0};
         ck_assert_int_eq(pthread_create(&th[i], NULL, count_worker, &w[i]), 0);
     }
     for (int i = 0; i < NTHREADS; i++)
@@ -440,12 +447,39 @@ static void *race_worker(void *arg)
             snprintf(host, sizeof(host), "t%d-%d", w->id, i);
         else
             snprintf(host, sizeof(host), "all-%d", i);
-        lt_table_incr(w->table, &(lt_series_key_t){LT_LEVEL_ERR, 0, 0, {host, strlen(host)},
-                                                   {NULL, 0}, false}, 1);
-        ck_assert_msg(lt_table_series_count(w->table) <= RACE_MAX, "series %zu > %d",
-                      lt_table_series_count(w->table), RACE_MAX);
+        lt_series_key_t k = make_key(LT_LEVEL_ERR, 0, 0, host, NULL);
+        lt_table_incr(w->table, &k, 1);
+        size_t n = lt_table_series_count(w->table);
+        w->max_seen = n > w->max_seen ? n : w->max_seen;
     }
     return NULL;
+}
+
+enum { SAME_KEYS = 50, SAME_ROUNDS = 150 };
+
+static void *same_keys_worker(void *arg)
+{
+    worker_t *w = arg;
+    char host[32];
+    pthread_barrier_wait(w->start);
+    for (int i = 0; i < SAME_KEYS; i++) {
+        /* Every thread inserts the same new keys in the same order, at the same moment. */
+        snprintf(host, sizeof(host), "same-%d", i);
+        lt_series_key_t k = make_key(LT_LEVEL_ERR, 0, 0, host, NULL);
+        lt_table_incr(w->table, &k, 1);
+    }
+    return NULL;
+}
+
+static void visit_same(void *arg, const lt_series_key_t *key, uint64_t count)
+{
+    unsigned *seen = arg;
+    int i = label_number(key->host, 5);
+    ck_assert_msg(i >= 0 && i < SAME_KEYS && seen[i] == 0, "key %.*s seen twice", (int)key->host.n,
+                  key->host.p);
+    ck_assert_msg(count == RACE_THREADS, "key %.*s: count %llu", (int)key->host.n, key->host.p,
+                  (unsigned long long)count);
+    seen[i]++;
 }
 
 static void *last_series_worker(void *arg)
@@ -454,46 +488,55 @@ static void *last_series_worker(void *arg)
     char host[32];
     snprintf(host, sizeof(host), "last-%d", w->id);
     pthread_barrier_wait(w->start);
-    lt_table_incr(w->table, &(lt_series_key_t){LT_LEVEL_ERR, 0, 0, {host, strlen(host)},
-                                               {NULL, 0}, false}, 1);
+    lt_series_key_t k = make_key(LT_LEVEL_ERR, 0, 0, host, NULL);
+    lt_table_incr(w->table, &k, 1);
     return NULL;
 }
 
-static void run_threads(lt_table_t *t, void *(*fn)(void *))
+/* Runs fn on RACE_THREADS threads released together; returns the largest series count any
+ * of them observed. */
+static size_t run_threads(lt_table_t *t, void *(*fn)(void *))
 {
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, RACE_THREADS);
     pthread_t th[RACE_THREADS];
     worker_t w[RACE_THREADS];
     for (int i = 0; i < RACE_THREADS; i++) {
-        w[i] = (worker_t){t, i, &start};
+        w[i] = (worker_t){t, i, &start, 0};
         ck_assert_int_eq(pthread_create(&th[i], NULL, fn, &w[i]), 0);
     }
-    for (int i = 0; i < RACE_THREADS; i++)
+    size_t max_seen = 0;
+    for (int i = 0; i < RACE_THREADS; i++) {
         pthread_join(th[i], NULL);
+        max_seen = w[i].max_seen > max_seen ? w[i].max_seen : max_seen;
+    }
     pthread_barrier_destroy(&start);
+    return max_seen;
 }
 
 START_TEST(test_table_racing_inserters_respect_max_series)
 {
     lt_table_t t;
     ck_assert_int_eq(lt_table_init(&t, RACE_MAX), 0);
-    run_threads(&t, race_worker);
+    size_t max_seen = run_threads(&t, race_worker);
+    ck_assert_uint_eq(max_seen, RACE_MAX);
     visit_t v = {0};
     lt_table_foreach(&t, visit, &v);
     ck_assert_uint_eq(lt_table_series_count(&t), RACE_MAX);
     ck_assert_uint_eq(v.nseries, RACE_MAX);
     ck_assert_uint_eq(v.sum, (uint64_t)RACE_THREADS * RACE_KEYS);
     ck_assert_uint_eq(v.overflow_sum, lt_table_overflow_total(&t));
-    ck_assert_uint_eq(v.sum - v.overflow_sum, v.sum - lt_table_overflow_total(&t));
     lt_table_free(&t);
 
     /* Many rounds of all threads racing for the one remaining place. */
     for (int round = 0; round < RACE_ROUNDS; round++) {
         ck_assert_int_eq(lt_table_init(&t, 3), 0);
-        lt_table_incr(&t, &(lt_series_key_t){LT_LEVEL_ERR, 0, 0, {"a", 1}, {NULL, 0}, false}, 1);
-        lt_table_incr(&t, &(lt_series_key_t){LT_LEVEL_ERR, 0, 0, {"b", 1}, {NULL, 0}, false}, 1);
-        run_threads(&t, last_series_worker);
+        lt_series_key_t a = make_key(LT_LEVEL_ERR, 0, 0, "a", NULL);
+        lt_series_key_t b = make_key(LT_LEVEL_ERR, 0, 0, "b", NULL);
+        lt_table_incr(&t, &a, 1);
+        lt_table_incr(&t, &b, 1);
+        max_seen = run_threads(&t, last_series_worker);
+        ck_assert_msg(max_seen <= 3, "round %d: a thread saw %zu series", round, max_seen);
         memset(&v, 0, sizeof(v));
         lt_table_foreach(&t, visit, &v);
         ck_assert_msg(lt_table_series_count(&t) == 3, "round %d: %zu series", round,
@@ -501,6 +544,21 @@ START_TEST(test_table_racing_inserters_respect_max_series)
         ck_assert_msg(v.nseries == 3, "round %d: foreach saw %zu series", round, v.nseries);
         ck_assert_uint_eq(lt_table_overflow_total(&t), RACE_THREADS - 1);
         ck_assert_uint_eq(v.sum, 2 + RACE_THREADS);
+        lt_table_free(&t);
+    }
+}
+END_TEST
+
+START_TEST(test_table_racing_inserters_of_one_key_make_one_series)
+{
+    for (int round = 0; round < SAME_ROUNDS; round++) {
+        lt_table_t t;
+        ck_assert_int_eq(lt_table_init(&t, 1000), 0);
+        run_threads(&t, same_keys_worker);
+        unsigned seen[SAME_KEYS] = {0};
+        lt_table_foreach(&t, visit_same, seen);
+        ck_assert_msg(lt_table_series_count(&t) == SAME_KEYS, "round %d: %zu series", round,
+                      lt_table_series_count(&t));
         lt_table_free(&t);
     }
 }
@@ -518,6 +576,7 @@ static Suite *table_suite(void)
     tcase_add_test(tc, test_table_batch_flushes_exactly);
     tcase_add_test(tc, test_table_threads_exact_counts);
     tcase_add_test(tc, test_table_racing_inserters_respect_max_series);
+    tcase_add_test(tc, test_table_racing_inserters_of_one_key_make_one_series);
     suite_add_tcase(s, tc);
     return s;
 }

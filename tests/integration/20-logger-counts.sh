@@ -33,7 +33,7 @@ for level in emerg alert crit err warning notice info debug unknown; do
 done
 assert_eq 29 "$(stat "s['events_total']")" "events_total"
 assert_eq 0 "$(stat "s['rejected_total']")" "rejected_total"
-assert_eq 12 "$(metric 'logtally_connections_accepted_total{transport="tcp"}')" "tcp connections accepted"
+assert_eq 5 "$(metric 'logtally_connections_accepted_total{transport="tcp"}')" "one tcp connection per logger run"
 
 tcp_bytes=$(metric 'logtally_received_bytes_total{transport="tcp"}')
 udp_bytes=$(metric 'logtally_received_bytes_total{transport="udp"}')

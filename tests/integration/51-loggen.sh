@@ -12,9 +12,9 @@ loggen() {
 }
 
 lt_start
-loggen -i -S -n 2000 --active-connections 4 127.0.0.1 "$TCP_PORT"
+loggen -i -S -n 500 --active-connections 4 127.0.0.1 "$TCP_PORT"
 wait_processed 2000
-assert_eq 2000 "$(metric 'logtally_events_total{level="info"}')" "loggen TCP, 4 connections"
+assert_eq 2000 "$(metric 'logtally_events_total{level="info"}')" "loggen TCP, 4 connections x 500 (-n counts per connection)"
 
 loggen -i -S -P -n 1500 127.0.0.1 "$TCP_PORT"
 wait_processed 3500

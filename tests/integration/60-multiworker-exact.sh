@@ -7,14 +7,17 @@
 . "$(dirname "$0")/lib.sh"
 BLAST="python3 $(dirname "$0")/blast.py"
 N=${LT_BLAST_COUNT:-100000}
+senders=()
 
 lt_start --workers 2
 for s in 1 2 3 4 5 6 7 8; do
     octet=; [ $((s % 2)) -eq 0 ] && octet=--octet
     $BLAST tcp "$TCP_PORT" "$N" $octet --tag "sender$s" >"$T/sent.$s" &
+    senders+=($!)
 done
 $BLAST udp "$UDP_PORT" 20000 --rate 20000 >"$T/sent.udp" &
-wait
+senders+=($!)
+wait "${senders[@]}"   # not a bare wait: the daemon is a background job too
 total=$((8 * N + 20000))
 wait_processed "$total" || not_ok "all $total messages processed"
 
