@@ -15,10 +15,10 @@ for s in 1 2 3 4 5 6 7 8; do
     $BLAST tcp "$TCP_PORT" "$N" $octet --tag "sender$s" >"$T/sent.$s" &
     senders+=($!)
 done
-$BLAST udp "$UDP_PORT" 20000 --rate 20000 >"$T/sent.udp" &
+$BLAST udp "$UDP_PORT" 10000 --rate 5000 >"$T/sent.udp" &
 senders+=($!)
 wait "${senders[@]}"   # not a bare wait: the daemon is a background job too
-total=$((8 * N + 20000))
+total=$((8 * N + 10000))
 wait_processed "$total" || not_ok "all $total messages processed"
 
 # Expected per-level totals: the sum of what every sender reports it sent.
