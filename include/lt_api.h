@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The HTTP routes: /metrics (Prometheus text 0.0.4), /api/v1/stats, /api/v1/events,
- * POST /api/v1/ingest, /healthz. Everything here renders from shared state into a response
+ * POST /api/v1/ingest, /healthz, /readyz. Everything here renders from shared state into a response
  * buffer; the sockets belong to http_server. Runs on the HTTP thread. */
 #ifndef LT_API_H
 #define LT_API_H
@@ -24,6 +24,10 @@ typedef struct {
 
 typedef void (*lt_api_udp_info_cb)(void *arg, lt_udp_info_t *out);
 
+/* Whether the daemon can serve ingest now (every listener bound, every worker loop turning):
+ * NULL when ready, else a short static reason for the 503 body. Runs on the HTTP thread. */
+typedef const char *(*lt_api_not_ready_cb)(void *arg);
+
 typedef struct {
     const lt_config_t *config;
     const char *version;
@@ -32,11 +36,14 @@ typedef struct {
     const lt_rates_t *rates;     /* may be NULL */
     lt_api_udp_info_cb udp_info; /* may be NULL */
     void *udp_info_arg;
+    lt_api_not_ready_cb not_ready; /* may be NULL: always ready */
+    void *not_ready_arg;
     lt_table_batch_t ingest_batch; /* HTTP ingest counts through its own batch */
 } lt_api_t;
 
 /* The lt_http_handler_cb of the daemon; arg is an lt_api_t. Routes: GET/HEAD /metrics,
- * /api/v1/stats, /api/v1/events, /healthz; POST /api/v1/ingest (403 when http.ingest is off;
+ * /api/v1/stats, /api/v1/events, /healthz (200 "ok" while the process serves HTTP), /readyz
+ * (200 "ready", or 503 "not ready: REASON" from api->not_ready); POST /api/v1/ingest (403 when http.ingest is off;
  * 204 when every record counted, else 400 with {"error","accepted","rejected"}: an array or
  * single-object body counts nothing unless all of it is valid, NDJSON counts line by line).
  * A known path with another method gets 405 and an Allow header; any other path 404. It does

@@ -58,6 +58,16 @@ int lt_http_server_start(lt_http_server_t **server, uv_loop_t *loop, const struc
                          const lt_http_limits_t *limits, lt_stats_t *stats,
                          lt_http_handler_cb handler, void *arg);
 
+/* The same on fd, a TCP socket already bound and listening (socket activation). Takes
+ * ownership of fd whether it succeeds or not. */
+int lt_http_server_open(lt_http_server_t **server, uv_loop_t *loop, int fd,
+                        const lt_http_limits_t *limits, lt_stats_t *stats,
+                        lt_http_handler_cb handler, void *arg);
+
+/* Replaces the limits (a reload). Applies to connections accepted and requests begun after
+ * the call; call it on the server's loop thread. */
+void lt_http_server_set_limits(lt_http_server_t *server, const lt_http_limits_t *limits);
+
 /* The bound address (with the port chosen when addr had port 0). Returns 0 or UV_E*. */
 int lt_http_server_address(const lt_http_server_t *server, struct sockaddr_storage *out);
 

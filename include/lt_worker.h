@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "lt_activation.h"
 #include "lt_api.h"
 #include "lt_config.h"
 #include "lt_tally.h"
@@ -20,6 +21,13 @@ typedef struct lt_workers_s lt_workers_t;
  * Returns 0, or a UV_E* code after logging which address failed; on error nothing is left
  * running. */
 int lt_workers_start(lt_workers_t **workers, const lt_config_t *config, const lt_tally_t *tally);
+
+/* The same, with sockets systemd passed: a kind with inherited sockets (tcp, udp) uses them
+ * instead of its configured addresses, every worker polling a dup of each (see worker.c).
+ * Takes ownership of inherited's TCP and UDP descriptors whether it succeeds or not; NULL
+ * is the same as lt_workers_start. */
+int lt_workers_start_inherited(lt_workers_t **workers, const lt_config_t *config,
+                               const lt_tally_t *tally, const lt_activation_t *inherited);
 
 /* Stops accepting, closes listeners and connections (counting what each had read), joins
  * the threads and frees everything. */

@@ -790,7 +790,14 @@ out:
 
 /* ---- routing ----------------------------------------------------------------------------- */
 
-typedef enum { ROUTE_METRICS, ROUTE_STATS, ROUTE_EVENTS, ROUTE_HEALTHZ, ROUTE_INGEST } route_t;
+typedef enum {
+    ROUTE_METRICS,
+    ROUTE_STATS,
+    ROUTE_EVENTS,
+    ROUTE_HEALTHZ,
+    ROUTE_READYZ,
+    ROUTE_INGEST
+} route_t;
 
 static const struct {
     const char *path;
@@ -802,6 +809,7 @@ static const struct {
     {"/api/v1/stats",  ROUTE_STATS,   false},
     {"/api/v1/events", ROUTE_EVENTS,  false},
     {"/healthz",       ROUTE_HEALTHZ, false},
+    {"/readyz",        ROUTE_READYZ,  false},
     {"/api/v1/ingest", ROUTE_INGEST,  true},
     /* clang-format on */
 };
@@ -863,6 +871,16 @@ void lt_api_handle(void *arg, const lt_http_request_t *req, lt_http_response_t *
     case ROUTE_HEALTHZ:
         lt_strbuf_puts(&res->body, "ok\n");
         break;
+    case ROUTE_READYZ: {
+        const char *why = api->not_ready != NULL ? api->not_ready(api->not_ready_arg) : NULL;
+        if (why == NULL) {
+            lt_strbuf_puts(&res->body, "ready\n");
+        } else {
+            res->status = 503;
+            lt_strbuf_printf(&res->body, "not ready: %s\n", why);
+        }
+        break;
+    }
     case ROUTE_INGEST:
         handle_ingest(api, req, res);
         break;

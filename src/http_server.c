@@ -8,6 +8,7 @@
 #include <llhttp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lt_alloc.h"
 #include "lt_log.h"
@@ -838,9 +839,10 @@ static void on_listener_closed(uv_handle_t *handle)
     server_unref(handle->data);
 }
 
-int lt_http_server_start(lt_http_server_t **server, uv_loop_t *loop, const struct sockaddr *addr,
-                         const lt_http_limits_t *limits, lt_stats_t *stats,
-                         lt_http_handler_cb handler, void *arg)
+/* Listens on addr (bound here) or on fd (already bound and listening) when addr is NULL. */
+static int server_start(lt_http_server_t **server, uv_loop_t *loop, const struct sockaddr *addr,
+                        int fd, const lt_http_limits_t *limits, lt_stats_t *stats,
+                        lt_http_handler_cb handler, void *arg)
 {
     lt_http_server_t *s = lt_calloc(1, sizeof(*s));
     int err;
@@ -867,12 +869,18 @@ int lt_http_server_start(lt_http_server_t **server, uv_loop_t *loop, const struc
 
     err = uv_tcp_init(loop, &s->listener);
     if (err != 0) {
+        if (addr == NULL)
+            close(fd);
         lt_free(s);
         return err;
     }
     s->listener.data = s;
     s->refs = 1;
-    err = uv_tcp_bind(&s->listener, addr, 0);
+    if (addr != NULL) {
+        err = uv_tcp_bind(&s->listener, addr, 0);
+    } else if ((err = uv_tcp_open(&s->listener, fd)) != 0) {
+        close(fd); /* the handle never owned it; once it does, uv_close closes it */
+    }
     if (err == 0)
         err = uv_listen((uv_stream_t *)&s->listener, SOMAXCONN, on_connection);
     if (err != 0)
@@ -885,6 +893,25 @@ out:
         uv_close((uv_handle_t *)&s->listener, on_listener_closed);
     }
     return err;
+}
+
+int lt_http_server_start(lt_http_server_t **server, uv_loop_t *loop, const struct sockaddr *addr,
+                         const lt_http_limits_t *limits, lt_stats_t *stats,
+                         lt_http_handler_cb handler, void *arg)
+{
+    return server_start(server, loop, addr, -1, limits, stats, handler, arg);
+}
+
+int lt_http_server_open(lt_http_server_t **server, uv_loop_t *loop, int fd,
+                        const lt_http_limits_t *limits, lt_stats_t *stats,
+                        lt_http_handler_cb handler, void *arg)
+{
+    return server_start(server, loop, NULL, fd, limits, stats, handler, arg);
+}
+
+void lt_http_server_set_limits(lt_http_server_t *server, const lt_http_limits_t *limits)
+{
+    server->limits = *limits;
 }
 
 int lt_http_server_address(const lt_http_server_t *server, struct sockaddr_storage *out)

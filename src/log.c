@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* Diagnostics to stderr, one line per call. Under systemd (JOURNAL_STREAM set) each line
- * starts with a <N> priority prefix that journald turns into the entry's priority. */
+/* Diagnostics to stderr, one line per call. When stderr is the journal stream systemd set up
+ * (JOURNAL_STREAM names its device and inode) each line starts with a <N> priority prefix
+ * that journald turns into the entry's priority. */
 #include "lt_log.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -19,6 +23,18 @@ void lt_log_set_sink(lt_log_sink_cb cb, void *arg)
     sink_cb = cb;
     sink_arg = arg;
     pthread_mutex_unlock(&sink_lock);
+}
+
+/* sd_journal_stream_fd(3): JOURNAL_STREAM is "DEV:INODE" of the journal's stream; a stderr
+ * redirected elsewhere by a script keeps the variable but is not the journal, so compare. */
+static bool stderr_is_journal(void)
+{
+    const char *v = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+    if (v == NULL || sscanf(v, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) != 0)
+        return false;
+    return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
 void lt_log(int prio, const char *fmt, ...)
@@ -34,7 +50,7 @@ void lt_log(int prio, const char *fmt, ...)
     pthread_mutex_lock(&sink_lock);
     if (sink_cb != NULL)
         sink_cb(sink_arg, prio, line);
-    else if (getenv("JOURNAL_STREAM") != NULL)
+    else if (stderr_is_journal())
         fprintf(stderr, "<%d>%s\n", prio, line);
     else
         fprintf(stderr, "logtallyd: %s\n", line);

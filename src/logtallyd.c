@@ -10,11 +10,14 @@
 #include <time.h>
 #include <uv.h>
 
+#include "lt_activation.h"
 #include "lt_alloc.h"
 #include "lt_api.h"
 #include "lt_config.h"
+#include "lt_config_reload.h"
 #include "lt_http_server.h"
 #include "lt_log.h"
+#include "lt_notify.h"
 #include "lt_rates.h"
 #include "lt_ring.h"
 #include "lt_stats.h"
@@ -33,8 +36,14 @@ typedef struct {
     lt_api_t api;
     lt_workers_t *workers;
     lt_http_server_t *http;
-    uv_signal_t sigterm, sigint;
+    uv_signal_t sigterm, sigint, sighup;
     uv_timer_t tick;
+    uv_timer_t watchdog;      /* running only when systemd set WATCHDOG_USEC */
+    lt_activation_t inherited; /* sockets systemd passed, until handed to their owners */
+    bool is_ready;            /* every listener bound: READY=1 was sent */
+    uint64_t last_events;     /* events total at the previous tick, for STATUS= */
+    int argc;                 /* kept to re-read the configuration on SIGHUP */
+    char **argv;
 } daemon_t;
 
 static void usage(FILE *out)
@@ -49,7 +58,9 @@ static void usage(FILE *out)
           "      --check-config    validate, print the effective config as JSON, and exit\n"
           "  -V, --version         print the version and exit\n"
           "  -h, --help            print this help and exit\n\n"
-          "Defaults: tcp and udp 127.0.0.1:5514, http 127.0.0.1:9514. Port 0 picks a free port.\n",
+          "Defaults: tcp and udp 127.0.0.1:5514, http 127.0.0.1:9514. Port 0 picks a free port.\n"
+          "Under systemd: Type=notify, socket activation (FileDescriptorName= syslog-tcp,\n"
+          "syslog-udp, http replace the addresses of that kind), SIGHUP re-reads FILE.\n",
           out);
 }
 
@@ -160,6 +171,37 @@ static void on_tick(uv_timer_t *t)
     uint64_t totals[LT_LEVEL_COUNT];
     lt_table_level_totals(&d->table, totals);
     lt_rates_tick(d->rates, (int64_t)time(NULL), totals);
+
+    uint64_t sum = 0;
+    for (int l = 0; l < LT_LEVEL_COUNT; l++)
+        sum += totals[l];
+    char status[160];
+    snprintf(status, sizeof(status), "%llu events/s, %lld tcp + %lld http connections, %llu events",
+             (unsigned long long)(sum - d->last_events),
+             (long long)lt_gauge_get(&d->stats.connections[LT_TRANSPORT_TCP]),
+             (long long)lt_gauge_get(&d->stats.connections[LT_TRANSPORT_HTTP]),
+             (unsigned long long)sum);
+    d->last_events = sum;
+    if (d->is_ready)
+        lt_notify_status(status);
+}
+
+/* /readyz and the watchdog ask the same question. */
+static const char *not_ready(void *arg)
+{
+    const daemon_t *d = arg;
+    if (!d->is_ready)
+        return "starting";
+    if (!lt_workers_alive(d->workers))
+        return "an ingest worker loop is not turning";
+    return NULL;
+}
+
+static void on_watchdog(uv_timer_t *t)
+{
+    /* A stuck worker stops the pings, and systemd restarts the daemon after WatchdogSec. */
+    if (not_ready(t->data) == NULL)
+        lt_notify_watchdog();
 }
 
 static void log_totals(daemon_t *d)
@@ -177,13 +219,60 @@ static void log_totals(daemon_t *d)
            line, (unsigned long long)lt_stats_rejected_total(&d->stats));
 }
 
+static void log_diff(void *arg, const char *key, const char *old_value, const char *new_value)
+{
+    lt_log(LT_LOG_NOTICE, "reload: %s: %s -> %s (%s)", key, old_value, new_value,
+           lt_config_is_reloadable(key) ? "applied" : "not applied: needs a restart");
+}
+
+static lt_http_limits_t http_limits(const lt_config_t *c)
+{
+    return (lt_http_limits_t){
+        .max_connections = c->http_max_connections,
+        .max_header_bytes = c->http_max_header_bytes,
+        .max_body_bytes = c->http_max_body_bytes,
+        .request_timeout_s = c->http_request_timeout_s,
+    };
+}
+
+/* SIGHUP: re-reads the file and the command line, logs every change, and applies the
+ * reloadable keys (lt_config_reload.h). Nothing is restarted, so no count is lost; an invalid
+ * file is logged and the running configuration stays. */
+static void on_sighup(uv_signal_t *s, int signum)
+{
+    daemon_t *d = s->data;
+    lt_config_t next;
+    int exit_code;
+
+    lt_notify_reloading();
+    lt_log(LT_LOG_INFO, "SIGHUP received, reloading the configuration");
+    optind = 0; /* glibc: start getopt over */
+    if (load_config(&next, d->argc, d->argv, &exit_code) != 0) {
+        lt_log(LT_LOG_ERR, "reload failed: keeping the running configuration");
+    } else {
+        size_t n = lt_config_diff(&d->config, &next, log_diff, NULL);
+        /* Only fields no worker reads change, and only on this (the HTTP) thread. */
+        lt_config_apply_reloadable(&d->config, &next);
+        if (d->http != NULL) {
+            lt_http_limits_t limits = http_limits(&d->config);
+            lt_http_server_set_limits(d->http, &limits);
+        }
+        lt_log(LT_LOG_INFO, "reload done: %zu setting%s changed", n, n == 1 ? "" : "s");
+    }
+    lt_notify_ready();
+}
+
 static void on_signal(uv_signal_t *s, int signum)
 {
     daemon_t *d = s->data;
+    lt_notify_stopping();
     lt_log(LT_LOG_INFO, "%s received, stopping", signum == SIGTERM ? "SIGTERM" : "SIGINT");
     uv_close((uv_handle_t *)&d->sigterm, NULL);
     uv_close((uv_handle_t *)&d->sigint, NULL);
+    uv_close((uv_handle_t *)&d->sighup, NULL);
     uv_close((uv_handle_t *)&d->tick, NULL);
+    if (uv_is_active((uv_handle_t *)&d->watchdog))
+        uv_close((uv_handle_t *)&d->watchdog, NULL);
     if (d->http != NULL)
         lt_http_server_close(d->http);
     d->http = NULL;
@@ -192,17 +281,23 @@ static void on_signal(uv_signal_t *s, int signum)
 static int start_http(daemon_t *d)
 {
     const lt_config_t *c = &d->config;
-    lt_http_limits_t limits = {
-        .max_connections = c->http_max_connections,
-        .max_header_bytes = c->http_max_header_bytes,
-        .max_body_bytes = c->http_max_body_bytes,
-        .request_timeout_s = c->http_request_timeout_s,
-    };
+    lt_http_limits_t limits = http_limits(c);
     struct sockaddr_storage bound;
     char text[80];
-    int rc = lt_http_server_start(&d->http, d->loop, (const struct sockaddr *)&c->http.sa, &limits,
-                                  &d->stats, lt_api_handle, &d->api);
-    if (rc != 0) {
+    int rc;
+    if (d->inherited.http_fd >= 0) {
+        int fd = d->inherited.http_fd;
+        d->inherited.http_fd = -1; /* the server owns it now, even on error */
+        rc = lt_http_server_open(&d->http, d->loop, fd, &limits, &d->stats, lt_api_handle,
+                                 &d->api);
+        if (rc != 0) {
+            lt_log(LT_LOG_ERR, "cannot serve http on the inherited socket fd %d: %s", fd,
+                   lt_strerror(rc));
+            return rc;
+        }
+    } else if ((rc = lt_http_server_start(&d->http, d->loop, (const struct sockaddr *)&c->http.sa,
+                                          &limits, &d->stats, lt_api_handle, &d->api))
+               != 0) {
         lt_log(LT_LOG_ERR, "cannot listen on http %s: %s", c->http.text, lt_strerror(rc));
         return rc;
     }
@@ -222,6 +317,12 @@ int main(int argc, char **argv)
     lt_alloc_install();
     if (load_config(&d.config, argc, argv, &exit_code) != 0)
         return exit_code;
+    d.argc = argc;
+    d.argv = argv;
+    if (lt_activation_take(&d.inherited) != 0)
+        return 1;
+    if (d.inherited.http_fd >= 0)
+        d.config.is_http_enabled = true;
 
     lt_stats_init(&d.stats);
     if ((rc = lt_table_init(&d.table, d.config.max_series)) != 0) {
@@ -240,9 +341,14 @@ int main(int argc, char **argv)
     d.api.start_time_s = wall_seconds();
     d.api.tally = (lt_tally_t){&d.table, d.ring, &d.stats, d.config.labels};
     d.api.rates = d.rates;
+    d.api.not_ready = not_ready;
+    d.api.not_ready_arg = &d;
 
     d.loop = uv_default_loop();
-    if ((rc = lt_workers_start(&d.workers, &d.config, &d.api.tally)) != 0)
+    /* The workers take the inherited TCP and UDP sockets, whatever happens. */
+    rc = lt_workers_start_inherited(&d.workers, &d.config, &d.api.tally, &d.inherited);
+    d.inherited.tcp_count = d.inherited.udp_count = 0;
+    if (rc != 0)
         goto out_ring;
     d.api.udp_info = lt_workers_udp_info;
     d.api.udp_info_arg = d.workers;
@@ -254,9 +360,26 @@ int main(int argc, char **argv)
     d.sigterm.data = d.sigint.data = &d;
     uv_signal_start(&d.sigterm, on_signal, SIGTERM);
     uv_signal_start(&d.sigint, on_signal, SIGINT);
+    uv_signal_init(d.loop, &d.sighup);
+    d.sighup.data = &d;
+    uv_signal_start(&d.sighup, on_sighup, SIGHUP);
     uv_timer_init(d.loop, &d.tick);
     d.tick.data = &d;
     uv_timer_start(&d.tick, on_tick, 0, 1000);
+    uv_timer_init(d.loop, &d.watchdog);
+    d.watchdog.data = &d;
+    uint64_t watchdog_usec = lt_notify_watchdog_usec();
+    if (watchdog_usec > 0) {
+        /* Ping at half the interval, as sd_watchdog_enabled(3) advises. */
+        uint64_t every_ms = watchdog_usec / 2000 > 0 ? watchdog_usec / 2000 : 1;
+        uv_timer_start(&d.watchdog, on_watchdog, every_ms, every_ms);
+        lt_log(LT_LOG_INFO, "systemd watchdog: pinging every %llu ms while every worker turns",
+               (unsigned long long)every_ms);
+    } else {
+        uv_close((uv_handle_t *)&d.watchdog, NULL);
+    }
+    d.is_ready = true;
+    lt_notify_ready();
     lt_log(LT_LOG_INFO, "version %s ready", LT_VERSION);
 
     uv_run(d.loop, UV_RUN_DEFAULT);
@@ -271,6 +394,7 @@ out_workers:
     if (exit_code == 0)
         log_totals(&d);
 out_ring:
+    lt_activation_close(&d.inherited);
     uv_loop_close(d.loop);
     lt_rates_free(d.rates);
     lt_ring_free(d.ring);

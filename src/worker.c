@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -128,6 +129,35 @@ static int bind_all(lt_workers_t *ws, const lt_addr_t *addrs, size_t count, int 
     return 0;
 }
 
+/* Adopts sockets systemd passed (already in fds' worker-0 row): every other worker gets a
+ * dup of each, so all loops poll the same socket and queue. libuv forbids one handle on two
+ * loops, not two descriptors of one socket: a connection or datagram wakes several loops and
+ * one wins; the losers' accept or recvmmsg gets EAGAIN, which libuv treats as "nothing". */
+static int adopt_all(lt_workers_t *ws, size_t count, int type, struct sockaddr_storage *bound,
+                     int *fds, const char *kind)
+{
+    for (size_t a = 0; a < count; a++) {
+        int rc = 0;
+        socklen_t len = sizeof(bound[a]);
+        if (getsockname(fds[a], (struct sockaddr *)&bound[a], &len) != 0)
+            rc = -errno;
+        if (rc == 0 && type == SOCK_DGRAM)
+            set_receive_buffer(fds[a], ws->config->udp_rcvbuf_bytes);
+        for (unsigned w = 1; rc == 0 && w < ws->count; w++)
+            if ((fds[w * count + a] = fcntl(fds[a], F_DUPFD_CLOEXEC, 3)) < 0)
+                rc = -errno;
+        if (rc != 0) {
+            lt_log(LT_LOG_ERR, "cannot use the inherited %s socket fd %d: %s", kind, fds[a],
+                   lt_strerror(rc));
+            return rc;
+        }
+        char text[80];
+        lt_worker_format_addr((const struct sockaddr *)&bound[a], text, sizeof(text));
+        lt_log(LT_LOG_INFO, "listening on %s %s", kind, text);
+    }
+    return 0;
+}
+
 static void on_tick(uv_timer_t *t)
 {
     lt_worker_t *w = t->data;
@@ -197,14 +227,23 @@ static void free_workers(lt_workers_t *ws)
 
 int lt_workers_start(lt_workers_t **out, const lt_config_t *config, const lt_tally_t *tally)
 {
+    return lt_workers_start_inherited(out, config, tally, NULL);
+}
+
+int lt_workers_start_inherited(lt_workers_t **out, const lt_config_t *config,
+                               const lt_tally_t *tally, const lt_activation_t *inherited)
+{
     int rc;
     unsigned started = 0;
     lt_workers_t *ws = lt_calloc(1, sizeof(*ws));
+    bool is_tcp_inherited = inherited != NULL && inherited->tcp_count > 0;
+    bool is_udp_inherited = inherited != NULL && inherited->udp_count > 0;
     ws->config = config;
     ws->tally = *tally;
     ws->count = lt_config_effective_workers(config);
-    ws->tcp_count = config->tcp_count;
-    ws->udp_count = config->udp_count;
+    ws->tcp_count = is_tcp_inherited ? inherited->tcp_count : config->tcp_count;
+    ws->udp_count = is_udp_inherited ? inherited->udp_count : config->udp_count;
+    ws->is_udp_shared = is_udp_inherited;
     ws->workers = lt_calloc(ws->count, sizeof(lt_worker_t));
     ws->tcp_fds = lt_calloc(ws->count * ws->tcp_count + 1, sizeof(int));
     ws->udp_fds = lt_calloc(ws->count * ws->udp_count + 1, sizeof(int));
@@ -215,10 +254,21 @@ int lt_workers_start(lt_workers_t **out, const lt_config_t *config, const lt_tal
     ws->tcp_bound = lt_calloc(ws->tcp_count + 1, sizeof(struct sockaddr_storage));
     ws->udp_bound = lt_calloc(ws->udp_count + 1, sizeof(struct sockaddr_storage));
 
-    rc = bind_all(ws, config->tcp, ws->tcp_count, SOCK_STREAM, ws->tcp_bound, ws->tcp_fds, "tcp");
+    /* Inherited descriptors go into the arrays first, so every exit path below closes them. */
+    for (size_t a = 0; is_tcp_inherited && a < ws->tcp_count; a++)
+        ws->tcp_fds[a] = inherited->tcp_fds[a];
+    for (size_t a = 0; is_udp_inherited && a < ws->udp_count; a++)
+        ws->udp_fds[a] = inherited->udp_fds[a];
+
+    rc = is_tcp_inherited
+             ? adopt_all(ws, ws->tcp_count, SOCK_STREAM, ws->tcp_bound, ws->tcp_fds, "tcp")
+             : bind_all(ws, config->tcp, ws->tcp_count, SOCK_STREAM, ws->tcp_bound, ws->tcp_fds,
+                        "tcp");
     if (rc == 0)
-        rc = bind_all(ws, config->udp, ws->udp_count, SOCK_DGRAM, ws->udp_bound, ws->udp_fds,
-                      "udp");
+        rc = is_udp_inherited
+                 ? adopt_all(ws, ws->udp_count, SOCK_DGRAM, ws->udp_bound, ws->udp_fds, "udp")
+                 : bind_all(ws, config->udp, ws->udp_count, SOCK_DGRAM, ws->udp_bound,
+                            ws->udp_fds, "udp");
     if (rc != 0)
         goto fail_fds;
 
@@ -281,8 +331,10 @@ void lt_workers_udp_info(void *arg, lt_udp_info_t *out)
     out->dropped = 0;
     out->rcvbuf_bytes = 0;
     /* getsockopt on a descriptor another thread polls is safe; the fds live until
-     * lt_workers_stop, which main calls only after the HTTP server is closed. */
-    for (size_t i = 0; i < ws->count * ws->udp_count; i++) {
+     * lt_workers_stop, which main calls only after the HTTP server is closed. Dups of one
+     * inherited socket share its drop counter: read worker 0's row only. */
+    size_t n = ws->is_udp_shared ? ws->udp_count : ws->count * ws->udp_count;
+    for (size_t i = 0; i < n; i++) {
         uint32_t mem[SK_MEMINFO_VARS];
         socklen_t len = sizeof(mem);
         if (getsockopt(ws->udp_fds[i], SOL_SOCKET, SO_MEMINFO, mem, &len) == 0

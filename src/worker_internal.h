@@ -47,6 +47,7 @@ struct lt_workers_s {
     size_t tcp_count, udp_count;
     int *tcp_fds; /* [worker * tcp_count + address] */
     int *udp_fds; /* [worker * udp_count + address] */
+    bool is_udp_shared; /* the UDP sockets are inherited: each worker holds a dup of one */
     struct sockaddr_storage *tcp_bound; /* resolved addresses, one per configured address */
     struct sockaddr_storage *udp_bound;
 };

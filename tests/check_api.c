@@ -1154,6 +1154,57 @@ START_TEST(test_api_routing)
 }
 END_TEST
 
+static const char *not_ready_reason;
+static int not_ready_calls;
+
+static const char *fake_not_ready(void *arg)
+{
+    ck_assert_ptr_eq(arg, &not_ready_calls);
+    not_ready_calls++;
+    return not_ready_reason;
+}
+
+START_TEST(test_api_readyz)
+{
+    fixture_t fx;
+    fx_init(&fx, 0, 100, 0);
+    lt_http_response_t res;
+
+    /* No callback: a server that answers is ready. */
+    res = get(&fx, "/readyz", NULL);
+    ck_assert_int_eq(res.status, 200);
+    ck_assert_str_eq(res.body.p, "ready\n");
+    free_res(&res);
+
+    fx.api.not_ready = fake_not_ready;
+    fx.api.not_ready_arg = &not_ready_calls;
+    not_ready_reason = NULL;
+    res = get(&fx, "/readyz", NULL);
+    ck_assert_int_eq(res.status, 200);
+    ck_assert_str_eq(res.body.p, "ready\n");
+    free_res(&res);
+
+    not_ready_reason = "worker loop stalled";
+    res = get(&fx, "/readyz", NULL);
+    ck_assert_int_eq(res.status, 503);
+    ck_assert_str_eq(res.content_type, "text/plain; charset=utf-8");
+    ck_assert_str_eq(res.body.p, "not ready: worker loop stalled\n");
+    free_res(&res);
+    ck_assert_int_eq(not_ready_calls, 2);
+
+    /* /healthz stays 200: the process is up even when it is not ready. */
+    res = get(&fx, "/healthz", NULL);
+    ck_assert_int_eq(res.status, 200);
+    free_res(&res);
+
+    res = post(&fx, "/readyz", "");
+    ck_assert_int_eq(res.status, 405);
+    ck_assert_str_eq(res.allow, "GET, HEAD");
+    free_res(&res);
+    fx_free(&fx);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -1186,6 +1237,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, test_api_ingest_empty_body);
     tcase_add_test(tc, test_api_ingest_disabled);
     tcase_add_test(tc, test_api_routing);
+    tcase_add_test(tc, test_api_readyz);
     suite_add_tcase(s, tc);
     return s;
 }

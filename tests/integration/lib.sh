@@ -43,7 +43,9 @@ lt_finish() {
 lt_start() {
     local defaults=(--tcp 127.0.0.1:0 --udp 127.0.0.1:0 --http 127.0.0.1:0 --workers 2)
     : >"$T/daemon.log"
-    "$LOGTALLYD" "${defaults[@]}" "$@" 2>"$T/daemon.log" &
+    # LT_WRAP (an array, optional) runs before the daemon and must exec it in place, so that
+    # LT_PID is the daemon's pid (socket activation helpers).
+    ${LT_WRAP[@]+"${LT_WRAP[@]}"} "$LOGTALLYD" "${defaults[@]}" "$@" 2>"$T/daemon.log" &
     LT_PID=$!
     local i
     for i in $(seq 1 200); do
@@ -99,4 +101,19 @@ wait_processed() {
     done
     echo "# waited for $want processed messages, have ${got:-none}"
     return 1
+}
+
+# lt_poll SECONDS COMMAND...: runs COMMAND every 0.05 s until it succeeds (0) or SECONDS pass (1).
+lt_poll() {
+    local tries=$(($1 * 20)) i; shift
+    for ((i = 0; i < tries; i++)); do
+        "$@" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# lt_free_port [udp]: a loopback port that was free a moment ago (for tools that cannot take 0).
+lt_free_port() {
+    python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1:]==["udp"] else socket.SOCK_STREAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$@"
 }
