@@ -11,8 +11,8 @@ cd "$(dirname "$0")"
 top=$PWD
 jobs=$(nproc 2>/dev/null || echo 2)
 
-build_pkgs=(build-essential autoconf automake pkg-config libuv1-dev libcjson-dev check node-llhttp)
-test_pkgs=(curl prometheus bsdutils rsyslog socat clang libclang-rt-14-dev python3)
+build_pkgs=(build-essential autoconf automake pkg-config libuv1-dev libcjson-dev check node-llhttp libsystemd-dev)
+test_pkgs=(curl prometheus bsdutils rsyslog socat clang libclang-rt-14-dev python3 systemd mandoc groff-base)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 
