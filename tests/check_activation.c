@@ -43,7 +43,7 @@ static const char *run_child(const char *kinds, const char *names)
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
-        char buf[256], num[16];
+        char buf[256], num[24];
         lt_activation_t a;
         dup2(p[1], REPORT_FD);
         /* Move the sockets out of the way first, then to 3.. in order. */
