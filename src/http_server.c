@@ -580,8 +580,10 @@ static void respond(conn_t *c)
     stop_reading(c);
     c->state = CONN_WRITING;
     arm_timer(c, timeout_ms(c)); /* bounds how long a client may leave the response unread */
-    if (c->server->stats != NULL)
+    if (c->server->stats != NULL) {
         lt_counter_add(&c->server->stats->http_requests, 1);
+        lt_counter_add(&c->server->stats->http_responses[lt_stats_http_code_index(status)], 1);
+    }
     if (uv_write(&c->write_req, (uv_stream_t *)&c->tcp, bufs, nbufs, on_written) != 0)
         conn_close(c);
 }

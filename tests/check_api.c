@@ -294,6 +294,7 @@ START_TEST(test_api_metrics_families)
         {"logtally_ring_overwritten_total", "counter"},
         {"logtally_ring_slots", "gauge"},
         {"logtally_http_requests_total", "counter"},
+        {"logtally_http_responses_total", "counter"},
         {"logtally_build_info", "gauge"},
         {"process_start_time_seconds", "gauge"},
     };
@@ -310,6 +311,8 @@ START_TEST(test_api_metrics_families)
     lt_counter_add(&fx.stats.connections_refused[LT_TRANSPORT_TCP], 5);
     lt_counter_add(&fx.stats.idle_closed[LT_TRANSPORT_TCP], 6);
     lt_counter_add(&fx.stats.http_requests, 7);
+    lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(408)], 2);
+    lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(418)], 1);
     for (int i = 0; i < 10; i++)
         ring_push(&fx, LT_LEVEL_ERR, "h", "a", "m", 1000, LT_TIME_NONE);
 
@@ -374,6 +377,9 @@ START_TEST(test_api_metrics_families)
     ASSERT_LINE(body, "logtally_connections_refused_total{transport=\"tcp\"} 5");
     ASSERT_LINE(body, "logtally_idle_closed_total{transport=\"tcp\"} 6");
     ASSERT_LINE(body, "logtally_http_requests_total 7");
+    ASSERT_LINE(body, "logtally_http_responses_total{code=\"200\"} 0");
+    ASSERT_LINE(body, "logtally_http_responses_total{code=\"408\"} 2");
+    ASSERT_LINE(body, "logtally_http_responses_total{code=\"other\"} 1");
     ASSERT_LINE(body, "logtally_udp_dropped_total 17");
     ASSERT_LINE(body, "logtally_udp_receive_buffer_bytes 425984");
     ASSERT_LINE(body, "logtally_ring_events_total 10");

@@ -674,6 +674,8 @@ START_TEST(test_http_server_header_over_limit_gets_431)
     ck_assert_int_eq(f.closed[0], 1);
     ck_assert_msg(strncmp(f.resp[1], "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", f.resp[1]);
     ck_assert_int_eq(f.handled, 1);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_431]), 1);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_200]), 1);
 }
 END_TEST
 
@@ -722,6 +724,7 @@ START_TEST(test_http_server_body_over_limit_gets_413)
     ck_assert_int_eq(f.closed[1], 1);
     ck_assert_int_eq(f.handled, 1);
     ck_assert_uint_eq(strlen(f.seen.body), 256);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_413]), 2);
 }
 END_TEST
 
@@ -755,6 +758,8 @@ START_TEST(test_http_server_slow_request_gets_408_and_idle_closes)
     ck_assert_int_eq(f.closed[1], 1);
     ck_assert_uint_eq(lt_counter_get(&f.stats.idle_closed[LT_TRANSPORT_HTTP]), 2);
     ck_assert_uint_eq(lt_counter_get(&f.stats.http_requests), 2);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_408]), 1);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_200]), 1);
 }
 END_TEST
 
