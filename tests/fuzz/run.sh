@@ -50,13 +50,15 @@ for i, s in enumerate(seeds):
 PY
 
 echo "run.sh: fuzzing $name for ${secs}s" >&2
-nice -n 19 "$bin" -max_total_time="$secs" -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 \
+nice -n 19 "$bin" -max_total_time="$secs" -rss_limit_mb=1024 -timeout=30 -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" "$@" "$work/found" "$corpus" "$work/seeds" \
-    2>&1 | tee "$work/fuzz.log" | grep -E '^#[0-9]+ +(INITED|DONE)|^stat::|ERROR|SUMMARY|Test unit written' || true
+    2>&1 | tee "$work/fuzz.log" | grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::|ERROR|SUMMARY|Test unit written' || true
 
 # Minimize: a fresh directory gets only the inputs that add coverage, then replaces the corpus.
+# -use_counters=0 keeps every edge but not every hit-count variant of it, which keeps the
+# checked-in corpus at a few hundred files per harness.
 rm -rf "$work/merged" && mkdir -p "$work/merged"
-nice -n 19 "$bin" -merge=1 -rss_limit_mb=1024 "$work/merged" "$corpus" "$work/found" "$work/seeds" \
+nice -n 19 "$bin" -merge=1 -use_counters=0 -rss_limit_mb=1024 "$work/merged" "$corpus" "$work/found" "$work/seeds" \
     >"$work/merge.log" 2>&1
 rm -rf "$corpus" && mkdir -p "$corpus" && cp "$work/merged"/* "$corpus"/
 echo "run.sh: corpus $name: $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB" >&2
