@@ -159,10 +159,10 @@ void lt_scan_output_table(FILE *f, const lt_scan_report_t *r)
     lt_table_level_totals(r->table, totals);
     for (int l = 0; l < LT_LEVEL_COUNT; l++)
         sum += totals[l];
-    fprintf(f, "%-8s %14s %7s  %-24s  %-24s\n", "level", "count", "share", "first", "last");
+    fprintf(f, "%-8s %14s %7s  %-24s  %s\n", "level", "count", "share", "first", "last");
     for (int l = 0; l < LT_LEVEL_COUNT; l++) {
         double share = sum > 0 ? 100.0 * (double)totals[l] / (double)sum : 0;
-        fprintf(f, "%-8s %14" PRIu64 " %6.2f%%  %-24s  %-24s\n", lt_level_name((lt_level_t)l),
+        fprintf(f, "%-8s %14" PRIu64 " %6.2f%%  %-24s  %s\n", lt_level_name((lt_level_t)l),
                 totals[l], share, time_text(res->first_ms[l], first),
                 time_text(res->last_ms[l], last));
     }

@@ -27,6 +27,7 @@ assert_match '^level +count +1m/s +5m/s +15m/s$' "$out" "stats shows the rate co
 out=$("$LOGTALLY" top --url "$URL"); rc=$?
 assert_eq 0 "$rc" "top on a non-terminal prints one snapshot and exits 0"
 assert_eq "3 2 5 10" "$(row err) $(row warning) $(row info) $(row total)" "top's snapshot has the counts"
+assert_match '\(polled\)$' "$out" "without /api/v1/history, top falls back to polling /api/v1/stats"
 
 out=$("$LOGTALLY" tail --url "$URL")
 assert_eq "2024-05-01T10:00:01.000Z err     web1 nginx: upstream down 1" "$(printf '%s\n' "$out" | head -n1)" \
@@ -50,6 +51,35 @@ assert_eq "2024-05-01T10:00:09.000Z crit    web3 haproxy: backend gone" "$(tail 
 kill -INT "$tail_pid"; wait "$tail_pid"
 assert_eq 0 $? "tail -f exits 0 on Ctrl-C (SIGINT)"
 assert_eq 4 "$(wc -l <"$T/follow.txt")" "tail -f printed each event once"
+
+# top's sparkline from /api/v1/history, served by a stand-in (the daemon may not have it):
+# err had 0, 3 and 6 events in the last three seconds.
+cat >"$T/fake.py" <<'PY'
+import http.server, json, sys
+stats = {"version": "x", "events_total": 9, "rejected_total": 0, "levels": {"err": 9},
+         "rates": {"1m": {"err": 0.15}}}
+hist = {"window": 3, "levels": ["err"], "seconds": [
+    {"t": 1, "counts": {"err": 0}}, {"t": 2, "counts": {"err": 3}}, {"t": 3, "counts": {"err": 6}}]}
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps(stats if self.path == "/api/v1/stats" else hist).encode()
+        self.send_response(200 if self.path.startswith("/api/v1/") else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(srv.server_port, flush=True)
+srv.serve_forever()
+PY
+python3 "$T/fake.py" >"$T/fake.port" &
+fake_pid=$!
+for _ in $(seq 1 100); do [ -s "$T/fake.port" ] && break; sleep 0.05; done
+out=$("$LOGTALLY" top --url "http://127.0.0.1:$(cat "$T/fake.port")")
+kill "$fake_pid"; wait "$fake_pid" 2>/dev/null
+assert_match '^err +9 +0.150  ▁▅█$' "$out" "top draws the sparkline from /api/v1/history"
+assert_match 'last 3 s$' "$out" "top says how many seconds the sparkline covers"
 
 # A daemon that is not there: one line, exit 1, for every command.
 lt_stop
