@@ -8,7 +8,7 @@
 : "${LOGTALLY:?LOGTALLY must point to the built logtally}"
 command -v socat >/dev/null || skip_all "socat not installed"
 
-python3 "$LT_SRCDIR/tests/integration/gen-logs.py" "$T" --lines 20000 --seed 7
+python3 "$LT_SRCDIR/tests/integration/gen-logs.py" "$T" --lines 6000 --seed 7
 expect=$T/expect.json
 
 # counts FILE: "levels rejected lines" of a scan --json document, compared with the tally.
