@@ -38,7 +38,7 @@ typedef enum {
     X(BAD_FRAME, "bad_frame", "RFC 6587 octet count that is not a valid length")                \
     X(TRUNCATED, "truncated", "connection closed in the middle of a message")                  \
     X(BAD_PRI, "bad_pri", "malformed or out-of-range <PRI> with nothing parseable after it")    \
-    X(BAD_JSON, "bad_json", "line starting with '{' or '[' that is not a valid JSON object")     \
+    X(BAD_JSON, "bad_json", "line starting with '{' (or an HTTP ingest record) that is not one JSON object") \
     X(BINARY, "binary", "bytes that are not text (NUL or control characters, invalid UTF-8)")
 
 typedef enum {
