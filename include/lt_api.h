@@ -56,6 +56,11 @@ void lt_api_render_openmetrics(lt_api_t *api, lt_strbuf_t *out);
 /* The /api/v1/stats body: the same counts as /metrics, plus rates and per-label breakdowns. */
 void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out);
 
+/* The same document as a cJSON tree the caller owns (cJSON_Delete), so that logtally scan
+ * prints the daemon's shape and keys from the same code. rates and udp_info may be NULL. */
+struct cJSON;
+struct cJSON *lt_api_stats_json(const lt_api_t *api);
+
 /* The /api/v1/events body for filter: {"events":[...newest first],"count":N}. */
 void lt_api_render_events(lt_api_t *api, const lt_ring_filter_t *filter, lt_strbuf_t *out);
 
@@ -99,6 +104,9 @@ typedef struct {
  * for each level that has none, so all nine levels always appear. Sets *out to an array the
  * caller frees with lt_free, valid until lt_table_free; returns its length. */
 size_t lt_api_collect_series(const lt_api_t *api, lt_api_series_t **out);
+
+/* "2026-11-25T03:14:45.123Z" (UTC) into buf; false when the time does not fit a calendar. */
+bool lt_api_format_time_ms(int64_t ms, char buf[40]);
 
 /* Appends p[0..n) to out with each invalid UTF-8 sequence replaced by U+FFFD, so that label
  * values and JSON strings stay valid UTF-8 whatever bytes a sender put in a host or app. */

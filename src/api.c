@@ -179,7 +179,7 @@ static cJSON *level_doubles(const double v[LT_LEVEL_COUNT])
     return obj;
 }
 
-void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
+cJSON *lt_api_stats_json(const lt_api_t *api)
 {
     const lt_config_t *cfg = api->config;
     const lt_stats_t *st = api->tally.stats;
@@ -278,10 +278,15 @@ void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
         if (cfg->labels & label_bits[l])
             cJSON_AddItemToObject(by, label_names[l], render_by_label(v, n, l, &tmp));
     lt_free(v);
+    lt_strbuf_free(&tmp);
+    return root;
+}
 
+void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
+{
+    cJSON *root = lt_api_stats_json(api);
     print_json(root, out);
     cJSON_Delete(root);
-    lt_strbuf_free(&tmp);
 }
 
 /* ---- query strings ----------------------------------------------------------------------- */
