@@ -565,6 +565,8 @@ static void respond(conn_t *c)
         lt_strbuf_printf(&c->head, "Content-Length: %zu\r\n", res->body.len);
     if (res->allow != NULL)
         lt_strbuf_printf(&c->head, "Allow: %s\r\n", res->allow);
+    if (res->extra_headers != NULL)
+        lt_strbuf_puts(&c->head, res->extra_headers);
     if (!c->is_keep_alive || c->server->is_closing)
         lt_strbuf_puts(&c->head, "Connection: close\r\n");
     else if (c->is_http10)
@@ -594,6 +596,7 @@ static void respond_error(conn_t *c, int status, const char *text)
     c->res.status = status;
     c->res.content_type = NULL;
     c->res.allow = NULL;
+    c->res.extra_headers = NULL;
     lt_strbuf_reset(&c->res.body);
     lt_strbuf_puts(&c->res.body, text);
     lt_strbuf_puts(&c->res.body, "\n");
@@ -628,6 +631,7 @@ static void answer(conn_t *c)
     c->res.status = 200;
     c->res.content_type = NULL;
     c->res.allow = NULL;
+    c->res.extra_headers = NULL;
     lt_strbuf_reset(&c->res.body);
     s->handler(s->arg, &req, &c->res);
     respond(c);
