@@ -160,11 +160,12 @@ static int on_message_complete(llhttp_t *p)
 {
     assembly_t *a = p->data;
     lt_http_request_t req;
-    lt_http_response_t res = {0, NULL, NULL, LT_STRBUF_INIT};
+    lt_http_response_t res;
     lt_slice_t url = as_slice(&a->url);
     const char *q = memchr(url.p, '?', url.n);
 
     memset(&req, 0, sizeof(req));
+    memset(&res, 0, sizeof(res));
     req.method = p->method;
     req.is_head = p->method == HTTP_HEAD;
     req.path = q != NULL ? (lt_slice_t){url.p, (size_t)(q - url.p)} : url;
