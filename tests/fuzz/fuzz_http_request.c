@@ -4,7 +4,7 @@
  * a real table, ring and stats (so query strings, ingest bodies and the renderers all see
  * fuzzed bytes). The request is assembled the simple way (URL, Accept, Content-Type, body);
  * src/http_server.c's own assembly and limits are covered by tests/check_http_server.c and
- * tests/integration/70-hostile-clients.sh. Checked: a known status, and every JSON body is
+ * tests/integration/90-hostile-clients.sh. Checked: a known status, and every JSON body is
  * valid UTF-8 that cJSON parses. */
 #include <cjson/cJSON.h>
 #include <llhttp.h>

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Hostile clients for tests/integration/70-hostile-clients.sh. Each prints one line saying
+"""Hostile clients for tests/integration/90-hostile-clients.sh. Each prints one line saying
 what it sent (bytes, connections, the status it got) so the test can assert exact figures.
 
   hostile.py flood PORT BYTES        one line of BYTES 'x' without a newline, then "\\n" and a
