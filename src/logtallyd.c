@@ -343,6 +343,11 @@ int main(int argc, char **argv)
     d.api.rates = d.rates;
     d.api.not_ready = not_ready;
     d.api.not_ready_arg = &d;
+    /* The zero baseline, recorded before any listener runs and a whole second before the first
+     * timer tick (a tick in the same second would replace it): the oldest sample is never part
+     * of the history, so events counted before it would be missing from history and rates. */
+    static const uint64_t no_events[LT_LEVEL_COUNT];
+    lt_rates_tick(d.rates, (int64_t)time(NULL), no_events);
 
     d.loop = uv_default_loop();
     /* The workers take the inherited TCP and UDP sockets, whatever happens. */
@@ -365,7 +370,7 @@ int main(int argc, char **argv)
     uv_signal_start(&d.sighup, on_sighup, SIGHUP);
     uv_timer_init(d.loop, &d.tick);
     d.tick.data = &d;
-    uv_timer_start(&d.tick, on_tick, 0, 1000);
+    uv_timer_start(&d.tick, on_tick, 1000, 1000);
     uv_timer_init(d.loop, &d.watchdog);
     d.watchdog.data = &d;
     uint64_t watchdog_usec = lt_notify_watchdog_usec();
