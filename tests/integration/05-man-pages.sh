@@ -19,6 +19,15 @@ for opt in $("$LOGTALLYD" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
     tr -d '\\' <"$M/logtallyd.8" | grep -qF -- "Fl ${opt#-}" && ok "logtallyd.8 documents $opt" \
         || not_ok "logtallyd.8 lacks $opt"
 done
+# The CLI's options, per command, in logtally.1 (once the build has the CLI).
+if [ -x "${LOGTALLY:-}" ]; then
+    for cmd in "" scan stats top tail; do
+        for opt in $("$LOGTALLY" $cmd --help | grep -oE -- '(^|[ ,[])--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+' | sort -u); do
+            tr -d '\\' <"$M/logtally.1" | grep -qF -- "Fl ${opt#-}" && ok "logtally.1 documents ${cmd:-logtally} $opt" \
+                || not_ok "logtally.1 lacks ${cmd:-logtally} $opt"
+        done
+    done
+fi
 for key in $(grep -oE '^\| `[a-z_.]+`' "$LT_SRCDIR/conf/KEYS.md" | tr -d '|` '); do
     grep -qE "^\.It Li $key " "$M/logtally.json.5" && ok "logtally.json.5 documents $key" \
         || not_ok "logtally.json.5 lacks $key"
