@@ -4,7 +4,7 @@
 #   ./dev.sh run           build, then run logtallyd in the foreground on the embedded defaults
 #   ./dev.sh test          build, then run every test (make check)
 #   ./dev.sh test-asan     the same suite built with -fsanitize=address,undefined
-#   ./dev.sh test-tsan     the threaded unit tests built with -fsanitize=thread
+#   ./dev.sh test-tsan     the threaded tests (unit and daemon) built with -fsanitize=thread
 #   ./dev.sh build         only set up and build (in ./build)
 #   ./dev.sh fetch-syslog-ng  extract syslog-ng-core into build/syslog-ng (bench/run's peer)
 set -euo pipefail
@@ -115,7 +115,7 @@ fetch-syslog-ng)
     ;;
 test-tsan)
     install_missing "${build_pkgs[@]}"
-    LT_TESTS=${LT_TESTS:-"tests/check_table tests/check_ring tests/check_tally"} \
+    LT_TESTS=${LT_TESTS:-"tests/check_table tests/check_ring tests/check_tally tests/check_http_server tests/integration/30-http-endpoints.sh tests/integration/60-multiworker-exact.sh"} \
         run_tests build-tsan --enable-werror --enable-tsan CC=clang
     ;;
 *)

@@ -36,6 +36,15 @@ assert_eq "$total" "$(stat "s['events_total']")" "events_total"
 assert_eq 0 "$(stat "s['rejected_total']")" "nothing rejected"
 assert_eq 0 "$(metric logtally_udp_dropped_total)" "paced UDP not dropped"
 
+# The one-second tick turns the totals into rates (bounded wait for the first two samples).
+for i in $(seq 1 60); do
+    rate=$(stat "s['rates']['1m']['info']")
+    python3 -c "import sys; sys.exit(0 if float('$rate') > 0 else 1)" && break
+    sleep 0.1
+done
+python3 -c "import sys; sys.exit(0 if float('$rate') > 0 else 1)" \
+    && ok "1-minute info rate is positive ($rate/s)" || not_ok "1-minute info rate: $rate"
+
 # The last errors, newest first.
 for i in 1 2 3 4 5; do
     printf '<11>Nov 25 03:14:45 web1 final[1]: last error %d\n' "$i"

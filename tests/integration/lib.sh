@@ -61,16 +61,16 @@ lt_start() {
     URL="http://127.0.0.1:$HTTP_PORT"
 }
 
-# lt_stop: SIGTERM, then expects exit 0 within 2 s. Prints nothing on success.
+# lt_stop: SIGTERM, then expects exit 0 within 1 s.
 lt_stop() {
     local i rc
     kill -TERM "$LT_PID"
-    for i in $(seq 1 40); do
+    for i in $(seq 1 20); do
         kill -0 "$LT_PID" 2>/dev/null || break
         sleep 0.05
     done
     if kill -0 "$LT_PID" 2>/dev/null; then
-        not_ok "daemon did not exit within 2 s of SIGTERM"
+        not_ok "daemon did not exit within 1 s of SIGTERM"
         kill -KILL "$LT_PID"
     fi
     wait "$LT_PID"; rc=$?
