@@ -156,6 +156,13 @@ static void pool_build(pool_t *p, const pool_opts_t *o, size_t n)
     p->off[n] = at;
 }
 
+static void pool_free(pool_t *p)
+{
+    free(p->buf);
+    free(p->off);
+    free(p->sev);
+}
+
 /* Bytes and per-severity totals of global messages [lo, hi): message i is pool[i % n]. */
 static uint64_t range_totals(const pool_t *p, uint64_t lo, uint64_t hi, uint64_t sev[NSEV])
 {
@@ -585,6 +592,8 @@ static int cmd_send(args_t *a)
             printf(",\"target_cpu_s\":%.3f,\"target_peak_rss_kib\":%ld", cpu1 - cpu0, rss);
     }
     printf("}\n");
+    fflush(stdout);
+    pool_free(&pool);
     return 0;
 }
 
@@ -608,6 +617,7 @@ static int cmd_gen(args_t *a)
             a->pool.format, (unsigned long long)a->count, (unsigned long long)bytes);
     print_levels(stderr, sev);
     fputs("}\n", stderr);
+    pool_free(&pool);
     return 0;
 }
 
