@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 top=$PWD
 jobs=$(nproc 2>/dev/null || echo 2)
 
-build_pkgs=(build-essential autoconf automake pkg-config libuv1-dev libcjson-dev check node-llhttp)
+build_pkgs=(build-essential autoconf automake pkg-config libuv1-dev libcjson-dev check node-llhttp zlib1g-dev)
 test_pkgs=(curl prometheus bsdutils rsyslog socat clang libclang-rt-14-dev python3)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }

@@ -5,6 +5,7 @@
 #ifndef LT_API_H
 #define LT_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,11 @@ void lt_api_render_openmetrics(lt_api_t *api, lt_strbuf_t *out);
 /* The /api/v1/stats body: the same counts as /metrics, plus rates and per-label breakdowns. */
 void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out);
 
+/* The same document as a cJSON tree the caller owns (cJSON_Delete), so that logtally scan
+ * prints the daemon's shape and keys from the same code. rates and udp_info may be NULL. */
+struct cJSON;
+struct cJSON *lt_api_stats_json(const lt_api_t *api);
+
 /* Index of each extra label a series can carry (LT_API_HOST, LT_API_APP, LT_API_FACILITY,
  * LT_API_TRANSPORT), in LT_LABEL_MAP order, which is also the order they follow level in. */
 enum {
@@ -80,6 +86,9 @@ typedef struct {
  * for each level that has none, so all nine levels always appear. Sets *out to an array the
  * caller frees with lt_free, valid until lt_table_free; returns its length. */
 size_t lt_api_collect_series(const lt_api_t *api, lt_api_series_t **out);
+
+/* "2026-11-25T03:14:45.123Z" (UTC) into buf; false when the time does not fit a calendar. */
+bool lt_api_format_time_ms(int64_t ms, char buf[40]);
 
 /* Appends p[0..n) to out with each invalid UTF-8 sequence replaced by U+FFFD, so that label
  * values and JSON strings stay valid UTF-8 whatever bytes a sender put in a host or app. */

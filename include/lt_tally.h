@@ -27,6 +27,11 @@ typedef struct {
 int lt_tally_message(const lt_tally_t *t, lt_table_batch_t *batch, lt_transport_t transport,
                      const char *peer, const char *p, size_t n, int64_t now_ms);
 
+/* Counts an event already parsed (the second half of lt_tally_message), for callers that look
+ * at the event first: logtally scan filters and tracks event times. */
+void lt_tally_event(const lt_tally_t *t, lt_table_batch_t *batch, const lt_event_t *ev,
+                    lt_transport_t transport, const char *peer, int64_t now_ms);
+
 /* Counts a rejection that happened before parsing (framing, oversize datagram). */
 void lt_tally_reject(const lt_tally_t *t, lt_transport_t transport, lt_reject_t reason);
 

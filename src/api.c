@@ -177,7 +177,7 @@ static cJSON *level_doubles(const double v[LT_LEVEL_COUNT])
     return obj;
 }
 
-void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
+cJSON *lt_api_stats_json(const lt_api_t *api)
 {
     const lt_config_t *cfg = api->config;
     const lt_stats_t *st = api->tally.stats;
@@ -276,10 +276,15 @@ void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
         if (cfg->labels & label_bits[l])
             cJSON_AddItemToObject(by, label_names[l], render_by_label(v, n, l, &tmp));
     lt_free(v);
+    lt_strbuf_free(&tmp);
+    return root;
+}
 
+void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
+{
+    cJSON *root = lt_api_stats_json(api);
     print_json(root, out);
     cJSON_Delete(root);
-    lt_strbuf_free(&tmp);
 }
 
 /* ---- query strings ----------------------------------------------------------------------- */
@@ -366,8 +371,7 @@ static bool parse_u64(lt_slice_t s, uint64_t *out)
 
 /* ---- /api/v1/events ---------------------------------------------------------------------- */
 
-/* "2026-11-25T03:14:45.123Z" into buf; false when the time does not fit a calendar. */
-static bool format_time_ms(int64_t ms, char buf[40])
+bool lt_api_format_time_ms(int64_t ms, char buf[40])
 {
     int64_t sec = ms / 1000;
     int64_t frac = ms % 1000;
@@ -395,7 +399,7 @@ typedef struct {
 static void add_time(cJSON *obj, const char *name, int64_t ms)
 {
     char buf[40];
-    if (ms != LT_TIME_NONE && format_time_ms(ms, buf))
+    if (ms != LT_TIME_NONE && lt_api_format_time_ms(ms, buf))
         cJSON_AddStringToObject(obj, name, buf);
     else
         cJSON_AddNullToObject(obj, name);

@@ -23,18 +23,25 @@ int lt_tally_message(const lt_tally_t *t, lt_table_batch_t *batch, lt_transport_
                      const char *peer, const char *p, size_t n, int64_t now_ms)
 {
     lt_event_t ev;
-    lt_series_key_t key;
 
     int rc = lt_parse_message(p, n, now_ms / 1000, &ev);
     if (rc != 0) {
         lt_tally_reject(t, transport, LT_PARSE_REJECT(rc));
         return rc;
     }
-    lt_tally_series_key(t, &ev, transport, &key);
-    lt_table_batch_add(t->table, batch, lt_table_lookup(t->table, &key, NULL), 1);
-    if (t->ring != NULL && lt_ring_wants(t->ring, ev.level))
-        lt_ring_push(t->ring, &ev, transport, peer, now_ms);
+    lt_tally_event(t, batch, &ev, transport, peer, now_ms);
     return 0;
+}
+
+void lt_tally_event(const lt_tally_t *t, lt_table_batch_t *batch, const lt_event_t *ev,
+                    lt_transport_t transport, const char *peer, int64_t now_ms)
+{
+    lt_series_key_t key;
+
+    lt_tally_series_key(t, ev, transport, &key);
+    lt_table_batch_add(t->table, batch, lt_table_lookup(t->table, &key, NULL), 1);
+    if (t->ring != NULL && lt_ring_wants(t->ring, ev->level))
+        lt_ring_push(t->ring, ev, transport, peer, now_ms);
 }
 
 void lt_tally_reject(const lt_tally_t *t, lt_transport_t transport, lt_reject_t reason)
