@@ -408,7 +408,7 @@ static const char usage_text[] =
     "                    [--wait-http A:P | --wait-file PATH --bytes-per-msg B |\n"
     "                     --wait-exists PATH] [--stall-s S] [--pid PID] [--dry-run]\n"
     "       loadgen gen [--count N] [--format F] [--seed S] [--hosts H] [--apps A]  > FILE\n"
-    "       loadgen sink --port P --expect-bytes B --done FILE\n"
+    "       loadgen sink [--port P] --expect-bytes B --done FILE   (port 0: any free port)\n"
     "       loadgen scrape --addr A:P [--path /metrics] [--duration-s S | --pid P (while P lives)]\n"
     "                      [--interval-ms MS]\n";
 
@@ -696,7 +696,11 @@ static int cmd_sink(args_t *a)
                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(lfd, 1024) != 0)
         die("sink listen");
-    fprintf(stderr, "loadgen: sink ready\n");
+    socklen_t len = sizeof(sa);
+    if (getsockname(lfd, (struct sockaddr *)&sa, &len) != 0)
+        die("getsockname");
+    /* Port 0 picks a free port; this line tells the caller which. */
+    fprintf(stderr, "loadgen: sink listening on 127.0.0.1:%d\n", ntohs(sa.sin_port));
     for (;;) {
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0) {

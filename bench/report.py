@@ -5,6 +5,7 @@
 # and the machine. Appends bench/hotpath.md (profiles, before/after) when it exists.
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -117,19 +118,25 @@ if w4:
     p("")
     by = {}
     for r in w4:
-        by.setdefault(r["tool"]["tool"], []).append(r["tool"])
-    med = {t: sorted(v, key=lambda x: x["wall_s"])[(len(v) - 1) // 2] for t, v in by.items()}
+        by.setdefault(r["tool"]["tool"], []).append(dict(r["tool"], ok=r["ok"]))
+    med = {t: sorted(v, key=lambda x: float(x["wall_s"]))[(len(v) - 1) // 2] for t, v in by.items()}
     g = w4[0]
-    p("%s lines of RFC 3164, %s bytes, on tmpfs; `grep -c` counts lines containing `]: `."
-      % ("{:,}".format(g["run"]["count"]), "{:,}".format(g["file_bytes"])))
+    p("%s lines of RFC 3164, %s bytes, on tmpfs; `grep -c` counts lines containing `]: `; "
+      "`logtally scan --json` and the Python script must report exactly the generated "
+      "per-level totals `%s`."
+      % ("{:,}".format(g["run"]["count"]), "{:,}".format(g["file_bytes"]),
+         json.dumps(g["run"]["levels"])))
     p("")
-    p("| tool | wall s | CPU s | peak RSS MiB | output | logtally scan ÷ tool (wall) |")
-    p("| --- | ---: | ---: | ---: | --- | ---: |")
+    p("| tool | wall s | CPU s | peak RSS MiB | output | exact | logtally scan ÷ tool (wall) |")
+    p("| --- | ---: | ---: | ---: | --- | --- | ---: |")
     sc = med.get("logtally scan")
     for t, x in med.items():
-        p("| `%s` | %.2f | %.2f | %s | `%s` | %s |" % (
-            t, float(x["wall_s"]), x["cpu_s"], mib(x["rss_kib"]), x["output"][:60],
-            "—" if t == "logtally scan" or not sc else "%.2f×" % (float(sc["wall_s"]) / float(x["wall_s"]))))
+        m = re.search(r"events_total:(\d+)", x["output"])
+        shown = "events_total %s" % m.group(1) if m else x["output"][:60]
+        p("| `%s` | %.2f | %.2f | %s | `%s` | %s | %s |" % (
+            t, float(x["wall_s"]), x["cpu_s"], mib(x["rss_kib"]), shown,
+            {True: "yes", False: "NO", None: "-"}[x["ok"]], "—" if t == "logtally scan" or not sc
+            else "%.2f×" % (float(sc["wall_s"]) / float(x["wall_s"]))))
     p("")
 
 w5 = [r for r in rows if r["workload"] == "W5"]
