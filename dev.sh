@@ -13,7 +13,7 @@ top=$PWD
 jobs=$(nproc 2>/dev/null || echo 2)
 
 build_pkgs=(build-essential autoconf automake pkg-config libuv1-dev libcjson-dev check node-llhttp zlib1g-dev)
-test_pkgs=(curl prometheus bsdutils rsyslog socat clang libclang-rt-14-dev python3)
+test_pkgs=(curl prometheus bsdutils rsyslog socat clang libclang-rt-14-dev python3 chromium firefox-esr)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 
@@ -74,6 +74,8 @@ configure_and_build() {
 run_tests() {
     local dir=$1; shift
     install_missing "${test_pkgs[@]}"
+    # The browser test's puppeteer-core comes from npm; a nodejs from elsewhere may bring its own.
+    command -v npm >/dev/null || install_missing nodejs npm
     fetch_loggen
     configure_and_build "$dir" "$@"
     say "testing in $dir"

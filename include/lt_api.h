@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The HTTP routes: /metrics (Prometheus text 0.0.4), /api/v1/stats, /api/v1/events,
- * POST /api/v1/ingest, /healthz. Everything here renders from shared state into a response
+/* The HTTP routes: the live page at /, /metrics (Prometheus text 0.0.4), /api/v1/stats,
+ * /api/v1/events, /api/v1/history, POST /api/v1/ingest, /healthz. Everything here renders from shared state into a response
  * buffer; the sockets belong to http_server. Runs on the HTTP thread. */
 #ifndef LT_API_H
 #define LT_API_H
@@ -36,8 +36,9 @@ typedef struct {
     lt_table_batch_t ingest_batch; /* HTTP ingest counts through its own batch */
 } lt_api_t;
 
-/* The lt_http_handler_cb of the daemon; arg is an lt_api_t. Routes: GET/HEAD /metrics,
- * /api/v1/stats, /api/v1/events, /healthz; POST /api/v1/ingest (403 when http.ingest is off;
+/* The lt_http_handler_cb of the daemon; arg is an lt_api_t. Routes: GET/HEAD / (the page,
+ * see lt_web.h; it takes the /api/v1/events filters), /metrics, /api/v1/stats, /api/v1/events,
+ * /api/v1/history (?window=1..lt_api_history_max_window_s, else 400), /healthz; POST /api/v1/ingest (403 when http.ingest is off;
  * 204 when every record counted, else 400 with {"error","accepted","rejected"}: an array or
  * single-object body counts nothing unless all of it is valid, NDJSON counts line by line).
  * A known path with another method gets 405 and an Allow header; any other path 404. It does
@@ -59,6 +60,23 @@ void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out);
  * prints the daemon's shape and keys from the same code. rates and udp_info may be NULL. */
 struct cJSON;
 struct cJSON *lt_api_stats_json(const lt_api_t *api);
+
+/* The /api/v1/events body for filter: {"events":[...newest first],"count":N}. */
+void lt_api_render_events(lt_api_t *api, const lt_ring_filter_t *filter, lt_strbuf_t *out);
+
+/* The window /api/v1/history uses when the request names none (capped at the maximum). */
+#define LT_API_HISTORY_DEFAULT_WINDOW_S 900
+
+/* The longest window /api/v1/history accepts: the rates history, or the default without one. */
+size_t lt_api_history_max_window_s(const lt_api_t *api);
+
+/* The /api/v1/history body: {"window":W,"levels":[the nine names],"seconds":[{"t":unix second,
+ * "counts":{"err":3}}...]}, oldest first, one entry per recorded second of the last window_s
+ * (lt_rates_history), each with only the levels that had events in it. */
+void lt_api_render_history(lt_api_t *api, unsigned window_s, lt_strbuf_t *out);
+
+/* "2026-11-25T03:14:45.123Z" (UTC) into buf; false when the time does not fit a calendar. */
+bool lt_api_format_time_ms(int64_t ms, char buf[40]);
 
 /* Index of each extra label a series can carry (LT_API_HOST, LT_API_APP, LT_API_FACILITY,
  * LT_API_TRANSPORT), in LT_LABEL_MAP order, which is also the order they follow level in. */

@@ -32,6 +32,8 @@ typedef struct {
     const char *content_type; /* static string; defaults to "text/plain; charset=utf-8" */
     const char *allow;        /* static string for an Allow header (405), or NULL */
     lt_strbuf_t body;
+    const char *extra_headers; /* static string of whole header lines, each ending in "\r\n"
+                                * ("Cache-Control: no-store\r\n"), sent as they are; or NULL */
 } lt_http_response_t;
 
 /* Fills res for req. Runs on the server's loop thread; must not block. */

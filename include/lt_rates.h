@@ -23,6 +23,9 @@ int lt_rates_new(lt_rates_t **r, size_t history_s);
 /* Releases r; NULL is allowed. */
 void lt_rates_free(lt_rates_t *r);
 
+/* The history_s given to lt_rates_new: the longest window lt_rates_history can visit. */
+size_t lt_rates_history_s(const lt_rates_t *r);
+
 /* Records the totals at now_s. Ticks may be late or skip seconds; a tick for a second already
  * recorded replaces that sample. Skipped seconds are filled with the previous totals, so all
  * the events of a gap are counted in the second of the late tick. A tick earlier than the

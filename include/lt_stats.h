@@ -10,6 +10,20 @@
 #include "lt_atomic.h"
 #include "lt_event.h"
 
+/* The HTTP status codes counted one by one in logtally_http_responses_total{code}: every code
+ * the server and the routes send. Any other code is counted under "other". X(code) */
+#define LT_HTTP_CODE_MAP(X)                                                                     \
+    X(200) X(204) X(400) X(401) X(403) X(404) X(405) X(406) X(408) X(411) X(413) X(415) X(429)  \
+    X(431) X(500) X(501) X(503)
+
+enum {
+#define LT_HTTP_CODE_ENUM(code) LT_HTTP_CODE_##code,
+    LT_HTTP_CODE_MAP(LT_HTTP_CODE_ENUM)
+#undef LT_HTTP_CODE_ENUM
+    LT_HTTP_CODE_OTHER, /* the index of every code not in the list */
+    LT_HTTP_CODE_COUNT
+};
+
 typedef struct {
     lt_counter_t received_bytes[LT_TRANSPORT_COUNT];
     lt_counter_t rejected[LT_TRANSPORT_COUNT][LT_REJECT_COUNT];
@@ -18,6 +32,7 @@ typedef struct {
     lt_counter_t connections_refused[LT_TRANSPORT_COUNT]; /* over max_connections */
     lt_counter_t idle_closed[LT_TRANSPORT_COUNT];         /* closed by a timeout */
     lt_counter_t http_requests;                           /* HTTP requests answered */
+    lt_counter_t http_responses[LT_HTTP_CODE_COUNT];      /* the same, by status code */
 } lt_stats_t;
 
 /* Zeroes everything. */
@@ -25,5 +40,11 @@ void lt_stats_init(lt_stats_t *s);
 
 /* Total rejections over every transport and reason. */
 uint64_t lt_stats_rejected_total(const lt_stats_t *s);
+
+/* Index into http_responses of a status code: LT_HTTP_CODE_<code>, or LT_HTTP_CODE_OTHER. */
+int lt_stats_http_code_index(int status);
+
+/* The code at an index as text ("408"; "other" for LT_HTTP_CODE_OTHER). */
+const char *lt_stats_http_code_name(int index);
 
 #endif

@@ -20,8 +20,10 @@
 
 #include "lt_alloc.h"
 #include "lt_parse.h"
+#include "lt_web.h"
 
 #define CT_JSON        "application/json"
+#define CT_HTML        "text/html; charset=utf-8"
 #define CT_TEXT        "text/plain; charset=utf-8"
 #define CT_PROMETHEUS  "text/plain; version=0.0.4; charset=utf-8"
 #define CT_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -483,28 +485,144 @@ static bool events_filter(const lt_http_request_t *req, size_t slots, lt_ring_fi
     return true;
 }
 
-static void handle_events(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res)
+void lt_api_render_events(lt_api_t *api, const lt_ring_filter_t *filter, lt_strbuf_t *out)
 {
     const lt_ring_t *ring = api->tally.ring;
-    char *buf = lt_malloc(2 * req->query.n + 4);
-    lt_strbuf_t err = LT_STRBUF_INIT;
-    lt_ring_filter_t f;
-
-    if (!events_filter(req, ring != NULL ? lt_ring_slots(ring) : 0, &f, buf, &err)) {
-        json_error(res, 400, err.p);
-        goto out;
-    }
     events_ctx_t ctx = {cJSON_CreateArray(), LT_STRBUF_INIT};
-    size_t count = ring != NULL ? lt_ring_query(ring, &f, events_one, &ctx) : 0;
+    size_t count = ring != NULL ? lt_ring_query(ring, filter, events_one, &ctx) : 0;
     cJSON *root = cJSON_CreateObject();
+
     cJSON_AddItemToObject(root, "events", ctx.events);
     add_u64(root, "count", count);
-    res->content_type = CT_JSON;
-    print_json(root, &res->body);
+    print_json(root, out);
     cJSON_Delete(root);
     lt_strbuf_free(&ctx.tmp);
-out:
+}
+
+/* Parses the /api/v1/events parameters of req into *f; on a bad one answers 400 and returns
+ * false. buf holds the decoded strings f points to (2 * query length + 4 bytes). */
+static bool parse_events_query(lt_api_t *api, const lt_http_request_t *req, lt_ring_filter_t *f,
+                               char *buf, lt_http_response_t *res)
+{
+    const lt_ring_t *ring = api->tally.ring;
+    lt_strbuf_t err = LT_STRBUF_INIT;
+    bool is_ok = events_filter(req, ring != NULL ? lt_ring_slots(ring) : 0, f, buf, &err);
+
+    if (!is_ok)
+        json_error(res, 400, err.p);
     lt_strbuf_free(&err);
+    return is_ok;
+}
+
+static void handle_events(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res)
+{
+    char *buf = lt_malloc(2 * req->query.n + 4);
+    lt_ring_filter_t f;
+
+    if (parse_events_query(api, req, &f, buf, res)) {
+        res->content_type = CT_JSON;
+        lt_api_render_events(api, &f, &res->body);
+    }
+    lt_free(buf);
+}
+
+/* ---- /api/v1/history --------------------------------------------------------------------- */
+
+static void history_one(void *arg, int64_t second, const uint64_t counts[LT_LEVEL_COUNT])
+{
+    cJSON *o = cJSON_CreateObject();
+    char t[24];
+
+    snprintf(t, sizeof(t), "%" PRId64, second);
+    cJSON_AddRawToObject(o, "t", t);
+    /* Only the levels that had events: 900 seconds of nine zeros would be most of the body. */
+    cJSON *counts_obj = cJSON_AddObjectToObject(o, "counts");
+    for (int l = 0; l < LT_LEVEL_COUNT; l++)
+        if (counts[l] > 0)
+            add_u64(counts_obj, lt_level_name((lt_level_t)l), counts[l]);
+    cJSON_AddItemToArray(arg, o);
+}
+
+size_t lt_api_history_max_window_s(const lt_api_t *api)
+{
+    return api->rates != NULL ? lt_rates_history_s(api->rates) : LT_API_HISTORY_DEFAULT_WINDOW_S;
+}
+
+void lt_api_render_history(lt_api_t *api, unsigned window_s, lt_strbuf_t *out)
+{
+    cJSON *root = cJSON_CreateObject();
+    char w[24];
+
+    snprintf(w, sizeof(w), "%u", window_s);
+    cJSON_AddRawToObject(root, "window", w);
+    cJSON *levels = cJSON_AddArrayToObject(root, "levels");
+    for (int l = 0; l < LT_LEVEL_COUNT; l++)
+        cJSON_AddItemToArray(levels, cJSON_CreateString(lt_level_name((lt_level_t)l)));
+    cJSON *seconds = cJSON_AddArrayToObject(root, "seconds");
+    if (api->rates != NULL)
+        lt_rates_history(api->rates, window_s, history_one, seconds);
+    print_json(root, out);
+    cJSON_Delete(root);
+}
+
+static void handle_history(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res)
+{
+    char *buf = lt_malloc(2 * req->query.n + 4);
+    query_iter_t q = {req->query.p, req->query.n, 0, buf, 0};
+    size_t max_s = lt_api_history_max_window_s(api);
+    uint64_t window_s = LT_API_HISTORY_DEFAULT_WINDOW_S < max_s ? LT_API_HISTORY_DEFAULT_WINDOW_S
+                                                                 : max_s;
+    lt_slice_t key, value;
+
+    while (query_next(&q, &key, &value)) {
+        if (!slice_is(key, "window"))
+            continue;
+        if (!parse_u64(value, &window_s) || window_s == 0 || window_s > max_s) {
+            lt_strbuf_t err = LT_STRBUF_INIT;
+            lt_strbuf_puts(&err, "invalid window \"");
+            lt_api_append_utf8(&err, value.p, value.n);
+            lt_strbuf_printf(&err, "\": not a whole number of seconds from 1 to %zu", max_s);
+            json_error(res, 400, err.p);
+            lt_strbuf_free(&err);
+            goto out;
+        }
+    }
+    res->content_type = CT_JSON;
+    lt_api_render_history(api, (unsigned)window_s, &res->body);
+out:
+    lt_free(buf);
+}
+
+/* ---- GET / ------------------------------------------------------------------------------- */
+
+/* The page's headers: a strict policy (nothing from elsewhere, only the page's own inline
+ * script and style), no sniffing, and no caching of a snapshot that is stale a second later. */
+#define PAGE_HEADERS                                                                               \
+    "Content-Security-Policy: default-src 'self'; script-src 'self' 'unsafe-inline'; "           \
+    "style-src 'self' 'unsafe-inline'\r\n"                                                        \
+    "X-Content-Type-Options: nosniff\r\n"                                                         \
+    "Cache-Control: no-store\r\n"
+
+/* The page's filter form uses the /api/v1/events parameters; with none it shows err and
+ * worse, as the live table does. */
+static void handle_page(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res)
+{
+    char *buf = lt_malloc(2 * req->query.n + 4);
+    lt_strbuf_t stats = LT_STRBUF_INIT, events = LT_STRBUF_INIT;
+    lt_ring_filter_t f;
+
+    if (!parse_events_query(api, req, &f, buf, res))
+        goto out;
+    if (f.min_level < 0 && f.level < 0)
+        f.min_level = LT_LEVEL_ERR;
+    lt_api_render_stats(api, &stats);
+    lt_api_render_events(api, &f, &events);
+    res->content_type = CT_HTML;
+    res->extra_headers = PAGE_HEADERS;
+    lt_web_render_page(stats.p, events.p, &f, &res->body);
+out:
+    lt_strbuf_free(&events);
+    lt_strbuf_free(&stats);
     lt_free(buf);
 }
 
@@ -794,7 +912,15 @@ out:
 
 /* ---- routing ----------------------------------------------------------------------------- */
 
-typedef enum { ROUTE_METRICS, ROUTE_STATS, ROUTE_EVENTS, ROUTE_HEALTHZ, ROUTE_INGEST } route_t;
+typedef enum {
+    ROUTE_PAGE,
+    ROUTE_METRICS,
+    ROUTE_STATS,
+    ROUTE_EVENTS,
+    ROUTE_HISTORY,
+    ROUTE_HEALTHZ,
+    ROUTE_INGEST
+} route_t;
 
 static const struct {
     const char *path;
@@ -802,9 +928,11 @@ static const struct {
     bool is_post; /* else GET and HEAD */
 } routes[] = {
     /* clang-format off */
+    {"/",              ROUTE_PAGE,    false},
     {"/metrics",       ROUTE_METRICS, false},
     {"/api/v1/stats",  ROUTE_STATS,   false},
     {"/api/v1/events", ROUTE_EVENTS,  false},
+    {"/api/v1/history", ROUTE_HISTORY, false},
     {"/healthz",       ROUTE_HEALTHZ, false},
     {"/api/v1/ingest", ROUTE_INGEST,  true},
     /* clang-format on */
@@ -848,6 +976,9 @@ void lt_api_handle(void *arg, const lt_http_request_t *req, lt_http_response_t *
     }
 
     switch (routes[i].route) {
+    case ROUTE_PAGE:
+        handle_page(api, req, res);
+        break;
     case ROUTE_METRICS:
         if (wants_openmetrics(req->accept)) {
             res->content_type = CT_OPENMETRICS;
@@ -863,6 +994,9 @@ void lt_api_handle(void *arg, const lt_http_request_t *req, lt_http_response_t *
         break;
     case ROUTE_EVENTS:
         handle_events(api, req, res);
+        break;
+    case ROUTE_HISTORY:
+        handle_history(api, req, res);
         break;
     case ROUTE_HEALTHZ:
         lt_strbuf_puts(&res->body, "ok\n");

@@ -141,7 +141,8 @@ static void put_safe(char *out, size_t cap, const char *s, size_t max)
 /* The shortest text that reads back as v: integers without exponent, fractions exactly. */
 static void format_number(char *out, size_t cap, double v)
 {
-    if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
+    /* Range first: converting a double outside int64_t's range is undefined behaviour. */
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {
         snprintf(out, cap, "%.0f", v);
         return;
     }

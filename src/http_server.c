@@ -565,6 +565,8 @@ static void respond(conn_t *c)
         lt_strbuf_printf(&c->head, "Content-Length: %zu\r\n", res->body.len);
     if (res->allow != NULL)
         lt_strbuf_printf(&c->head, "Allow: %s\r\n", res->allow);
+    if (res->extra_headers != NULL)
+        lt_strbuf_puts(&c->head, res->extra_headers);
     if (!c->is_keep_alive || c->server->is_closing)
         lt_strbuf_puts(&c->head, "Connection: close\r\n");
     else if (c->is_http10)
@@ -580,8 +582,10 @@ static void respond(conn_t *c)
     stop_reading(c);
     c->state = CONN_WRITING;
     arm_timer(c, timeout_ms(c)); /* bounds how long a client may leave the response unread */
-    if (c->server->stats != NULL)
+    if (c->server->stats != NULL) {
         lt_counter_add(&c->server->stats->http_requests, 1);
+        lt_counter_add(&c->server->stats->http_responses[lt_stats_http_code_index(status)], 1);
+    }
     if (uv_write(&c->write_req, (uv_stream_t *)&c->tcp, bufs, nbufs, on_written) != 0)
         conn_close(c);
 }
@@ -592,6 +596,7 @@ static void respond_error(conn_t *c, int status, const char *text)
     c->res.status = status;
     c->res.content_type = NULL;
     c->res.allow = NULL;
+    c->res.extra_headers = NULL;
     lt_strbuf_reset(&c->res.body);
     lt_strbuf_puts(&c->res.body, text);
     lt_strbuf_puts(&c->res.body, "\n");
@@ -626,6 +631,7 @@ static void answer(conn_t *c)
     c->res.status = 200;
     c->res.content_type = NULL;
     c->res.allow = NULL;
+    c->res.extra_headers = NULL;
     lt_strbuf_reset(&c->res.body);
     s->handler(s->arg, &req, &c->res);
     respond(c);

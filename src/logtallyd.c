@@ -240,6 +240,11 @@ int main(int argc, char **argv)
     d.api.start_time_s = wall_seconds();
     d.api.tally = (lt_tally_t){&d.table, d.ring, &d.stats, d.config.labels};
     d.api.rates = d.rates;
+    /* The zero baseline, recorded before any listener runs and a whole second before the first
+     * timer tick (a tick in the same second would replace it): the oldest sample is never part
+     * of the history, so events counted before it would be missing from history and rates. */
+    static const uint64_t no_events[LT_LEVEL_COUNT];
+    lt_rates_tick(d.rates, (int64_t)time(NULL), no_events);
 
     d.loop = uv_default_loop();
     if ((rc = lt_workers_start(&d.workers, &d.config, &d.api.tally)) != 0)
@@ -256,7 +261,7 @@ int main(int argc, char **argv)
     uv_signal_start(&d.sigint, on_signal, SIGINT);
     uv_timer_init(d.loop, &d.tick);
     d.tick.data = &d;
-    uv_timer_start(&d.tick, on_tick, 0, 1000);
+    uv_timer_start(&d.tick, on_tick, 1000, 1000);
     lt_log(LT_LOG_INFO, "version %s ready", LT_VERSION);
 
     uv_run(d.loop, UV_RUN_DEFAULT);

@@ -41,6 +41,8 @@
       "Ring events overwritten by newer ones.")                                                    \
     X(RING_SLOTS, "logtally_ring_slots", GAUGE, "Capacity of the event ring.")                     \
     X(HTTP_REQUESTS, "logtally_http_requests_total", COUNTER, "HTTP requests answered.")           \
+    X(HTTP_RESPONSES, "logtally_http_responses_total", COUNTER,                                    \
+      "HTTP responses sent, by status code (the server's own 400/408/413/431 included).")          \
     X(BUILD_INFO, "logtally_build_info", GAUGE,                                                    \
       "Always 1; the version label names the running logtally.")                                   \
     X(START_TIME, "process_start_time_seconds", GAUGE,                                             \
@@ -408,6 +410,10 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
 
     family(out, FAMILY_HTTP_REQUESTS, is_om);
     sample(out, FAMILY_HTTP_REQUESTS, lt_counter_get(&st->http_requests));
+    family(out, FAMILY_HTTP_RESPONSES, is_om);
+    for (int i = 0; i < LT_HTTP_CODE_COUNT; i++)
+        lt_strbuf_printf(out, "%s{code=\"%s\"} %" PRIu64 "\n", families[FAMILY_HTTP_RESPONSES].name,
+                         lt_stats_http_code_name(i), lt_counter_get(&st->http_responses[i]));
 
     family(out, FAMILY_BUILD_INFO, is_om);
     lt_strbuf_printf(out, "%s{version=\"", families[FAMILY_BUILD_INFO].name);

@@ -60,6 +60,11 @@ void lt_rates_free(lt_rates_t *r)
     lt_free(r);
 }
 
+size_t lt_rates_history_s(const lt_rates_t *r)
+{
+    return r->cap - 1;
+}
+
 void lt_rates_tick(lt_rates_t *r, int64_t now_s, const uint64_t totals[LT_LEVEL_COUNT])
 {
     if (r->empty || now_s < r->last_s) {

@@ -83,7 +83,7 @@ static lt_http_request_t request(int method, const char *path, const char *query
 /* Calls the handler as the server would: a fresh response with the server's defaults. */
 static lt_http_response_t handle(fixture_t *fx, const lt_http_request_t *req)
 {
-    lt_http_response_t res = {200, "text/plain; charset=utf-8", NULL, LT_STRBUF_INIT};
+    lt_http_response_t res = {200, "text/plain; charset=utf-8", NULL, LT_STRBUF_INIT, NULL};
     lt_api_handle(&fx->api, req, &res);
     if (res.body.p == NULL)
         lt_strbuf_puts(&res.body, "");
@@ -294,6 +294,7 @@ START_TEST(test_api_metrics_families)
         {"logtally_ring_overwritten_total", "counter"},
         {"logtally_ring_slots", "gauge"},
         {"logtally_http_requests_total", "counter"},
+        {"logtally_http_responses_total", "counter"},
         {"logtally_build_info", "gauge"},
         {"process_start_time_seconds", "gauge"},
     };
@@ -310,6 +311,8 @@ START_TEST(test_api_metrics_families)
     lt_counter_add(&fx.stats.connections_refused[LT_TRANSPORT_TCP], 5);
     lt_counter_add(&fx.stats.idle_closed[LT_TRANSPORT_TCP], 6);
     lt_counter_add(&fx.stats.http_requests, 7);
+    lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(408)], 2);
+    lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(418)], 1);
     for (int i = 0; i < 10; i++)
         ring_push(&fx, LT_LEVEL_ERR, "h", "a", "m", 1000, LT_TIME_NONE);
 
@@ -374,6 +377,9 @@ START_TEST(test_api_metrics_families)
     ASSERT_LINE(body, "logtally_connections_refused_total{transport=\"tcp\"} 5");
     ASSERT_LINE(body, "logtally_idle_closed_total{transport=\"tcp\"} 6");
     ASSERT_LINE(body, "logtally_http_requests_total 7");
+    ASSERT_LINE(body, "logtally_http_responses_total{code=\"200\"} 0");
+    ASSERT_LINE(body, "logtally_http_responses_total{code=\"408\"} 2");
+    ASSERT_LINE(body, "logtally_http_responses_total{code=\"other\"} 1");
     ASSERT_LINE(body, "logtally_udp_dropped_total 17");
     ASSERT_LINE(body, "logtally_udp_receive_buffer_bytes 425984");
     ASSERT_LINE(body, "logtally_ring_events_total 10");
@@ -1154,6 +1160,136 @@ START_TEST(test_api_routing)
 }
 END_TEST
 
+/* ---- GET / and /api/v1/history ----------------------------------------------------------- */
+
+START_TEST(test_api_page_status_type_and_escaping)
+{
+    fixture_t fx;
+    fx_init(&fx, LT_LABEL_HOST | LT_LABEL_APP, 100, 16);
+    table_add(&fx, LT_LEVEL_ERR, "<script>h</script>", "<script>a</script>", LT_LABEL_UNSET,
+              LT_TRANSPORT_TCP, 3);
+    ring_push(&fx, LT_LEVEL_ERR, "<script>h</script>", "<script>a</script>",
+              "<script>alert(1)</script>", 1764040485123, LT_TIME_NONE);
+    ring_push(&fx, LT_LEVEL_INFO, "web1", "api", "not severe", 1764040485124, LT_TIME_NONE);
+
+    lt_http_response_t res = get(&fx, "/", NULL);
+    ck_assert_int_eq(res.status, 200);
+    ck_assert_str_eq(res.content_type, "text/html; charset=utf-8");
+    ck_assert_ptr_nonnull(res.extra_headers);
+    ck_assert_msg(strstr(res.extra_headers,
+                         "Content-Security-Policy: default-src 'self'; script-src 'self' "
+                         "'unsafe-inline'; style-src 'self' 'unsafe-inline'\r\n") != NULL,
+                  "headers: %s", res.extra_headers);
+    const char *page = res.body.p;
+    ck_assert_msg(strncmp(page, "<!DOCTYPE html>", 15) == 0, "page: %.200s", page);
+    ck_assert_msg(strstr(page, "<script>alert") == NULL && strstr(page, "<script>h") == NULL &&
+                      strstr(page, "<script>a") == NULL,
+                  "raw markup from a log in:\n%s", page);
+    ck_assert_msg(strstr(page, "<td class=\"msg\">&lt;script&gt;alert(1)&lt;/script&gt;</td>"),
+                  "escaped message missing");
+    ck_assert_msg(strstr(page, "<td class=\"name\">&lt;script&gt;h&lt;/script&gt;</td>"),
+                  "escaped top host missing");
+    ck_assert_msg(strstr(page, "<td class=\"name\">&lt;script&gt;a&lt;/script&gt;</td>"),
+                  "escaped top app missing");
+    ck_assert_msg(strstr(page, "not severe") == NULL, "the page lists err and worse by default");
+    free_res(&res);
+
+    res = get(&fx, "/", "min_level=info&app=api");
+    ck_assert_int_eq(res.status, 200);
+    ck_assert_msg(strstr(res.body.p, "not severe") != NULL, "filters apply to the snapshot");
+    ck_assert_msg(strstr(res.body.p, "alert(1)") == NULL, "app filter applies to the snapshot");
+    free_res(&res);
+
+    res = get(&fx, "/", "min_level=bogus");
+    ck_assert_int_eq(res.status, 400);
+    ck_assert_str_eq(res.content_type, CT_JSON);
+    ck_assert_ptr_null(res.extra_headers);
+    free_res(&res);
+
+    lt_http_request_t req = request(HTTP_HEAD, "/", NULL, NULL);
+    res = handle(&fx, &req);
+    ck_assert_int_eq(res.status, 200);
+    ck_assert_msg(res.body.len > 0, "HEAD renders the body so the server can measure it");
+    free_res(&res);
+
+    res = post(&fx, "/", "");
+    ck_assert_int_eq(res.status, 405);
+    ck_assert_str_eq(res.allow, "GET, HEAD");
+    free_res(&res);
+    fx_free(&fx);
+}
+END_TEST
+
+START_TEST(test_api_history_shape)
+{
+    fixture_t fx;
+    fx_init(&fx, 0, 100, 0);
+    lt_rates_t *rates;
+    ck_assert_int_eq(lt_rates_new(&rates, 960), 0);
+    fx.api.rates = rates;
+    uint64_t totals[LT_LEVEL_COUNT] = {0};
+    lt_rates_tick(rates, 1764040480, totals);
+    totals[LT_LEVEL_ERR] = 3;
+    lt_rates_tick(rates, 1764040481, totals);
+    totals[LT_LEVEL_INFO] = 5;
+    lt_rates_tick(rates, 1764040483, totals); /* 482 is a skipped second: zeros */
+
+    lt_http_response_t res = get(&fx, "/api/v1/history", "window=900");
+    ck_assert_int_eq(res.status, 200);
+    ck_assert_str_eq(res.content_type, CT_JSON);
+    ck_assert_str_eq(res.body.p,
+                     "{\"window\":900,\"levels\":[\"emerg\",\"alert\",\"crit\",\"err\",\"warning\","
+                     "\"notice\",\"info\",\"debug\",\"unknown\"],\"seconds\":["
+                     "{\"t\":1764040481,\"counts\":{\"err\":3}},{\"t\":1764040482,\"counts\":{}},"
+                     "{\"t\":1764040483,\"counts\":{\"info\":5}}]}");
+    free_res(&res);
+
+    /* The default window is 900; a window of 2 keeps the last two seconds. */
+    res = get(&fx, "/api/v1/history", NULL);
+    ck_assert_msg(strncmp(res.body.p, "{\"window\":900,", 14) == 0, "%s", res.body.p);
+    free_res(&res);
+    res = get(&fx, "/api/v1/history", "window=2");
+    ck_assert_int_eq(res.status, 200);
+    ck_assert_msg(strstr(res.body.p, "\"seconds\":[{\"t\":1764040482,\"counts\":{}},"
+                                     "{\"t\":1764040483,\"counts\":{\"info\":5}}]") != NULL,
+                  "%s", res.body.p);
+    free_res(&res);
+    res = get(&fx, "/api/v1/history", "window=960");
+    ck_assert_int_eq(res.status, 200);
+    free_res(&res);
+
+    static const char *const bad[] = {"window=0", "window=961", "window=abc", "window=-1",
+                                      "window=", "window=1e3", "window=99999999999999999999"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        res = get(&fx, "/api/v1/history", bad[i]);
+        ck_assert_msg(res.status == 400, "%s: status %d", bad[i], res.status);
+        cJSON *root;
+        const char *err = json_error_text(&res, &root);
+        ck_assert_msg(strstr(err, "invalid window") != NULL && strstr(err, "1 to 960") != NULL,
+                      "%s: %s", bad[i], err);
+        cJSON_Delete(root);
+        free_res(&res);
+    }
+    lt_rates_free(rates);
+    fx_free(&fx);
+}
+END_TEST
+
+START_TEST(test_api_history_without_rates)
+{
+    fixture_t fx;
+    fx_init(&fx, 0, 100, 0);
+    lt_http_response_t res = get(&fx, "/api/v1/history", NULL);
+    ck_assert_int_eq(res.status, 200);
+    ck_assert_msg(strstr(res.body.p, "\"seconds\":[]") != NULL, "%s", res.body.p);
+    free_res(&res);
+    res = get(&fx, "/api/v1/history", "window=901");
+    ck_assert_int_eq(res.status, 400);
+    free_res(&res);
+    fx_free(&fx);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -1186,6 +1322,9 @@ static Suite *api_suite(void)
     tcase_add_test(tc, test_api_ingest_empty_body);
     tcase_add_test(tc, test_api_ingest_disabled);
     tcase_add_test(tc, test_api_routing);
+    tcase_add_test(tc, test_api_page_status_type_and_escaping);
+    tcase_add_test(tc, test_api_history_shape);
+    tcase_add_test(tc, test_api_history_without_rates);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -363,6 +363,14 @@ static const bad_case_t bad_cases[] = {
     {"{\"labels\": [null]}", "labels[0]: null is not a string (expected one of " LABELS ")"},
     {"{\"labels\": \"host\"}",
      "labels: \"host\" is not an array (expected an array of label names: " LABELS ")"},
+    /* numbers beyond int64_t (found by tests/fuzz/fuzz_config.c: formatting them for the
+     * message converted the double to int64_t, which is undefined behaviour) */
+    {"{\"workers\": 1e43}", "workers: 1e+43 is out of range (0..256)"},
+    {"{\"limits\": {\"max_series\": -1e300}}",
+     "limits.max_series: -1e+300 is out of range (1..10000000)"},
+    {" \r999999999999999999999999999999999999999999999",
+     "(top level): 1e+45 is not an object (expected an object with keys listen, workers, "
+     "max_message_bytes, labels, limits, udp, ring, http)"},
     /* between keys */
     {"{\"max_message_bytes\": 1024, \"ring\": {\"max_message_bytes\": 2048}}",
      "ring.max_message_bytes: 2048 is larger than max_message_bytes (expected at most 1024)"},

@@ -110,6 +110,9 @@ static void handler(void *arg, const lt_http_request_t *req, lt_http_response_t 
         res->status = 405;
         res->allow = "GET, HEAD";
         lt_strbuf_puts(&res->body, "method not allowed\n");
+    } else if (slice_is(req->path, "/extra")) {
+        res->extra_headers = "X-One: 1\r\nCache-Control: no-store\r\n";
+        lt_strbuf_puts(&res->body, "extra\n");
     } else if (slice_is(req->path, "/json")) {
         res->content_type = "application/json";
         lt_strbuf_puts(&res->body, "{}");
@@ -399,6 +402,39 @@ START_TEST(test_http_server_get_returns_body_and_status)
 }
 END_TEST
 
+static void script_extra(fixture_t *f)
+{
+    client_t *c = client_open(f);
+    client_puts(f, c, "GET /extra HTTP/1.1\r\nHost: x\r\n\r\n");
+    read_response(f, c, false);
+    client_puts(f, c, "GET /fixed HTTP/1.1\r\nHost: x\r\n\r\n");
+    read_response(f, c, false);
+    client_puts(f, c, "GET /extra HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    read_response(f, c, false);
+    client_free(c);
+}
+
+/* The handler's extra header lines go out after the server's own, and only with the response
+ * that set them: the next request on the connection starts from none. */
+START_TEST(test_http_server_extra_headers_only_where_set)
+{
+    static fixture_t f;
+    lt_http_limits_t lim = default_limits();
+    run(&f, &lim, script_extra);
+    assert_response(&f, 0,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    "Content-Length: 6\r\nX-One: 1\r\nCache-Control: no-store\r\n\r\nextra\n");
+    assert_response(&f, 1,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    "Content-Length: 12\r\n\r\nhello world\n");
+    assert_response(&f, 2,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    "Content-Length: 6\r\nX-One: 1\r\nCache-Control: no-store\r\n"
+                    "Connection: close\r\n\r\nextra\n");
+    ck_assert_int_eq(f.handled, 3);
+}
+END_TEST
+
 static void script_fields(fixture_t *f)
 {
     client_t *c = client_open(f);
@@ -674,6 +710,8 @@ START_TEST(test_http_server_header_over_limit_gets_431)
     ck_assert_int_eq(f.closed[0], 1);
     ck_assert_msg(strncmp(f.resp[1], "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", f.resp[1]);
     ck_assert_int_eq(f.handled, 1);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_431]), 1);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_200]), 1);
 }
 END_TEST
 
@@ -722,6 +760,7 @@ START_TEST(test_http_server_body_over_limit_gets_413)
     ck_assert_int_eq(f.closed[1], 1);
     ck_assert_int_eq(f.handled, 1);
     ck_assert_uint_eq(strlen(f.seen.body), 256);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_413]), 2);
 }
 END_TEST
 
@@ -755,6 +794,8 @@ START_TEST(test_http_server_slow_request_gets_408_and_idle_closes)
     ck_assert_int_eq(f.closed[1], 1);
     ck_assert_uint_eq(lt_counter_get(&f.stats.idle_closed[LT_TRANSPORT_HTTP]), 2);
     ck_assert_uint_eq(lt_counter_get(&f.stats.http_requests), 2);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_408]), 1);
+    ck_assert_uint_eq(lt_counter_get(&f.stats.http_responses[LT_HTTP_CODE_200]), 1);
 }
 END_TEST
 
@@ -923,6 +964,7 @@ static Suite *http_server_suite(void)
     TCase *tc = tcase_create("http_server");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_http_server_get_returns_body_and_status);
+    tcase_add_test(tc, test_http_server_extra_headers_only_where_set);
     tcase_add_test(tc, test_http_server_handler_sees_request_fields);
     tcase_add_test(tc, test_http_server_handler_sees_chunked_body_and_joined_headers);
     tcase_add_test(tc, test_http_server_head_has_length_and_no_body);

@@ -88,6 +88,7 @@ START_TEST(test_rates_new_rejects_bad_history)
     ck_assert_ptr_null(r);
     ck_assert_int_eq(lt_rates_new(&r, 900), 0);
     ck_assert_ptr_nonnull(r);
+    ck_assert_uint_eq(lt_rates_history_s(r), 900);
     lt_rates_free(r);
     lt_rates_free(NULL);
 }
