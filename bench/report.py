@@ -135,7 +135,8 @@ if w4:
         shown = "events_total %s" % m.group(1) if m else x["output"][:60]
         p("| `%s` | %.2f | %.2f | %s | `%s` | %s | %s |" % (
             t, float(x["wall_s"]), x["cpu_s"], mib(x["rss_kib"]), shown,
-            {True: "yes", False: "NO", None: "-"}[x["ok"]], "—" if t == "logtally scan" or not sc
+            {True: "yes", False: "NO", None: "-"}[x["ok"]],
+            "—" if t == "logtally scan" or not sc or float(x["wall_s"]) == 0
             else "%.2f×" % (float(sc["wall_s"]) / float(x["wall_s"]))))
     p("")
 
