@@ -6,6 +6,7 @@
 #   ./dev.sh test-asan     the same suite built with -fsanitize=address,undefined
 #   ./dev.sh test-tsan     the threaded tests (unit and daemon) built with -fsanitize=thread
 #   ./dev.sh build         only set up and build (in ./build)
+#   ./dev.sh fetch-syslog-ng  extract syslog-ng-core into build/syslog-ng (bench/run's peer)
 set -euo pipefail
 cd "$(dirname "$0")"
 top=$PWD
@@ -111,13 +112,16 @@ test-asan)
     install_missing "${build_pkgs[@]}"
     run_tests build-asan --enable-werror --enable-asan
     ;;
+fetch-syslog-ng)
+    fetch_loggen
+    ;;
 test-tsan)
     install_missing "${build_pkgs[@]}"
     LT_TESTS=${LT_TESTS:-"tests/check_table tests/check_ring tests/check_tally tests/check_http_server tests/integration/30-http-endpoints.sh tests/integration/60-multiworker-exact.sh"} \
         run_tests build-tsan --enable-werror --enable-tsan CC=clang
     ;;
 *)
-    sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'
     [ -z "$cmd" ] && exit 2 || exit 2
     ;;
 esac

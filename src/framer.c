@@ -58,12 +58,25 @@ static void buffer_append(lt_framer_t *f, const char *p, size_t n)
     f->buf_len += n;
 }
 
-/* Index of the first LF or NUL in p[i..n), or n. */
-static size_t find_line_end(const char *p, size_t i, size_t n)
+/* Index of the first c in p[i..n), or n, remembered in *cached for the rest of this feed: a
+ * later call from a position not past it answers without scanning. That keeps a feed linear
+ * even when one of LF and NUL is rare (NUL-terminated streams have no LF to find). */
+static size_t next_byte(const char *p, size_t i, size_t n, char c, size_t *cached)
 {
-    while (i < n && p[i] != '\n' && p[i] != '\0')
-        i++;
-    return i;
+    if (*cached == SIZE_MAX || *cached < i) {
+        const char *q = memchr(p + i, c, n - i);
+        *cached = q != NULL ? (size_t)(q - p) : n;
+    }
+    return *cached;
+}
+
+/* Index of the first LF or NUL in p[i..n), or n. seen[] caches both searches for one feed;
+ * memchr is why this is fast: it looks at 32 bytes per step where a byte loop looks at one. */
+static size_t find_line_end(const char *p, size_t i, size_t n, size_t seen[2])
+{
+    size_t lf = next_byte(p, i, n, '\n', &seen[0]);
+    size_t nul = next_byte(p, i, n, '\0', &seen[1]);
+    return lf < nul ? lf : nul;
 }
 
 static bool is_blank(char c)
@@ -128,6 +141,7 @@ void lt_framer_feed(lt_framer_t *f, const char *p, size_t n)
      * state either consumes at least one byte or changes state without consuming (IDLE handing
      * its byte to LINE), so the loop ends. */
     size_t i = 0;
+    size_t seen[2] = {SIZE_MAX, SIZE_MAX};
     while (i < n) {
         switch ((enum framer_state)f->state) {
         case ST_IDLE: {
@@ -214,7 +228,7 @@ void lt_framer_feed(lt_framer_t *f, const char *p, size_t n)
 
         case ST_LINE: {
             size_t start = i;
-            size_t end = find_line_end(p, i, n);
+            size_t end = find_line_end(p, i, n, seen);
             size_t total = f->buf_len + (end - start);
             if (end == n) {
                 /* No trailer yet: keep what fits. max + 1 bytes still fit when the last is a
@@ -253,7 +267,7 @@ void lt_framer_feed(lt_framer_t *f, const char *p, size_t n)
         }
 
         case ST_SKIP_LINE: {
-            size_t end = find_line_end(p, i, n);
+            size_t end = find_line_end(p, i, n, seen);
             if (end < n)
                 set_state(f, ST_IDLE);
             i = end < n ? end + 1 : n;

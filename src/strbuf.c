@@ -34,6 +34,17 @@ void lt_strbuf_puts(lt_strbuf_t *sb, const char *s)
     lt_strbuf_append(sb, s, strlen(s));
 }
 
+void lt_strbuf_append_u64(lt_strbuf_t *sb, uint64_t v)
+{
+    char digits[20]; /* UINT64_MAX has 20 digits */
+    size_t i = sizeof(digits);
+    do {
+        digits[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    lt_strbuf_append(sb, digits + i, sizeof(digits) - i);
+}
+
 void lt_strbuf_printf(lt_strbuf_t *sb, const char *fmt, ...)
 {
     va_list ap;

@@ -2,6 +2,7 @@
 /* Tests of src/strbuf.c: appends keep the buffer NUL-terminated, printf output longer than its
  * 256-byte stack buffer still lands whole, reset keeps the memory, free releases it. */
 #include <check.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,23 @@ START_TEST(test_strbuf_printf)
     ck_assert_str_eq(sb.p, "err=42 18446744073709551615");
     ck_assert_uint_eq(sb.len, strlen("err=42 18446744073709551615"));
     lt_strbuf_free(&sb);
+}
+END_TEST
+
+START_TEST(test_strbuf_append_u64)
+{
+    /* The same digits as printf's PRIu64 at the edges: zero, each power of ten, the maximum. */
+    static const uint64_t values[] = {0, 1, 9, 10, 99, 100, 1234567890123ull, UINT64_MAX};
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        lt_strbuf_t sb = LT_STRBUF_INIT, want = LT_STRBUF_INIT;
+        lt_strbuf_puts(&sb, "x=");
+        lt_strbuf_append_u64(&sb, values[i]);
+        lt_strbuf_printf(&want, "x=%" PRIu64, values[i]);
+        ck_assert_msg(strcmp(sb.p, want.p) == 0, "value %" PRIu64 ": got '%s'", values[i], sb.p);
+        ck_assert_uint_eq(sb.len, want.len);
+        lt_strbuf_free(&sb);
+        lt_strbuf_free(&want);
+    }
 }
 END_TEST
 
@@ -127,6 +145,7 @@ static Suite *strbuf_suite(void)
     tcase_add_test(tc, test_strbuf_append);
     tcase_add_test(tc, test_strbuf_empty_append_terminates);
     tcase_add_test(tc, test_strbuf_growth);
+    tcase_add_test(tc, test_strbuf_append_u64);
     tcase_add_test(tc, test_strbuf_printf);
     tcase_add_test(tc, test_strbuf_printf_longer_than_256);
     tcase_add_test(tc, test_strbuf_reset);

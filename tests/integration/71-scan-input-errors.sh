@@ -66,4 +66,12 @@ assert_match '^logtally [0-9]' "$("$LOGTALLY" -V)" "-V prints the version"
 "$LOGTALLY" scan "$T/good.log" >/dev/null 2>"$T/err"
 assert_eq 0 "$(wc -c <"$T/err")" "no progress on a non-terminal stderr"
 
+# On a terminal (script(1) gives the command a pty) a progress line appears while input
+# trickles in, and --quiet removes it. The producer pauses so that a refresh falls inside.
+slow="(cat '$T/good.log'; sleep 1.2; cat '$T/good.log')"
+script -qec "$slow | '$LOGTALLY' scan --json - >/dev/null" /dev/null >"$T/tty.out" 2>&1
+assert_match 'scan: .*/s .*lines/s' "$(tr '\r' '\n' <"$T/tty.out")" "progress line on a terminal"
+script -qec "$slow | '$LOGTALLY' scan --quiet --json - >/dev/null" /dev/null >"$T/tty.out" 2>&1
+assert_eq 0 "$(grep -c 'lines/s' "$T/tty.out")" "--quiet: no progress on a terminal"
+
 lt_finish

@@ -24,6 +24,11 @@ assert_eq "3 2 5 0 10" "$(row err) $(row warning) $(row info) $(row emerg) $(row
     "stats shows the exact counts"
 assert_match '^level +count +1m/s +5m/s +15m/s$' "$out" "stats shows the rate columns"
 
+# --watch on a terminal redraws in place: at least two screens in 2.5 s at one per second.
+script -qec "timeout -s INT 2.5 '$LOGTALLY' stats --watch 1 --url '$URL'" /dev/null >"$T/watch.out" 2>&1
+assert_eq ok "$(python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); print("ok" if d.count(b"\x1b[H\x1b[2J") >= 2 and d.count(b"total") >= 2 else d[:300])' "$T/watch.out")" \
+    "stats --watch redraws the table in place on a terminal"
+
 out=$("$LOGTALLY" top --url "$URL"); rc=$?
 assert_eq 0 "$rc" "top on a non-terminal prints one snapshot and exits 0"
 assert_eq "3 2 5 10" "$(row err) $(row warning) $(row info) $(row total)" "top's snapshot has the counts"
