@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -180,6 +181,10 @@ static void on_stop(uv_async_t *a)
 static void worker_main(void *arg)
 {
     lt_worker_t *w = arg;
+    /* A name per thread ("lt-worker-0") for top -H, /proc/PID/task and the watchdog test. */
+    char name[16];
+    snprintf(name, sizeof(name), "lt-worker-%u", w->index);
+    pthread_setname_np(pthread_self(), name);
     uv_run(&w->loop, UV_RUN_DEFAULT);
     /* Every handle is closed: nothing can add to the batch any more. */
     lt_table_batch_flush(w->owner->tally.table, &w->batch);
