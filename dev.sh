@@ -13,7 +13,7 @@ top=$PWD
 jobs=$(nproc 2>/dev/null || echo 2)
 
 build_pkgs=(build-essential autoconf automake pkg-config libuv1-dev libcjson-dev check node-llhttp zlib1g-dev libsystemd-dev)
-test_pkgs=(curl prometheus bsdutils rsyslog socat clang libclang-rt-14-dev python3 chromium firefox-esr systemd mandoc groff-base)
+test_pkgs=(curl prometheus bsdutils rsyslog socat clang libclang-rt-14-dev python3 chromium firefox-esr systemd mandoc groff-base systemd-container)
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }
 
