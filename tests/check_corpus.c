@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lt_parse.h"
+#include "show_bytes.h"
 
 #define NOW_S            1795579200LL /* 2026-11-25T04:00:00Z, as tests/data/README.md says */
 #define MIN_CORPUS_LINES 60
@@ -60,25 +61,6 @@ static size_t unescape(char *s, size_t n)
     return o;
 }
 
-/* The raw message, printable, for failure reports. */
-static const char *show(const char *p, size_t n)
-{
-    static char buf[8192];
-    size_t o = 0;
-
-    for (size_t i = 0; i < n && o < sizeof(buf) - 8; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '\\')
-            o += (size_t)snprintf(buf + o, sizeof(buf) - o, "\\\\");
-        else if (c >= 0x20 && c < 0x7f)
-            buf[o++] = (char)c;
-        else
-            o += (size_t)snprintf(buf + o, sizeof(buf) - o, "\\x%02x", c);
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 static bool slice_is(lt_slice_t s, const char *want, size_t wn)
 {
     if (wn == 1 && want[0] == '-')
@@ -124,7 +106,7 @@ static bool check_line(const char *file, int lineno, char *line, size_t len)
         if (rc == 0)
             fprintf(stderr, " app \"%.*s\" host \"%.*s\"", (int)ev.app.n, ev.app.p ? ev.app.p : "",
                     (int)ev.host.n, ev.host.p ? ev.host.p : "");
-        fprintf(stderr, "\n    message: %s\n", show(col[3], coln[3]));
+        fprintf(stderr, "\n    message: %s\n", show_bytes(col[3], coln[3]));
     }
     return ok;
 }

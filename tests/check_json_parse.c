@@ -8,31 +8,16 @@
 #include <string.h>
 
 #include "lt_parse.h"
+#include "show_bytes.h"
 
 #define NONE LT_TIME_NONE
-
-static const char *show(const char *p, size_t n)
-{
-    static char buf[4096];
-    size_t o = 0;
-
-    for (size_t i = 0; i < n && o < sizeof(buf) - 8; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c < 0x7f)
-            buf[o++] = (char)c;
-        else
-            o += (size_t)snprintf(buf + o, sizeof(buf) - o, "\\x%02x", c);
-    }
-    buf[o] = '\0';
-    return buf;
-}
 
 static void expect_slice(const char *in, const char *field, lt_slice_t got, const char *want)
 {
     size_t wn = want ? strlen(want) : 0;
-    char got_shown[4096];
+    char got_shown[8192];
 
-    snprintf(got_shown, sizeof(got_shown), "%s", got.n ? show(got.p, got.n) : "");
+    snprintf(got_shown, sizeof(got_shown), "%s", got.n ? show_bytes(got.p, got.n) : "");
     ck_assert_msg(got.n == wn && (wn == 0 || memcmp(got.p, want, wn) == 0),
                   "input %s: %s is \"%s\", want \"%s\"", in, field, got_shown, want ? want : "");
     if (got.n > 0)
@@ -45,7 +30,7 @@ static lt_event_t parse_ok(const char *in)
     lt_event_t ev;
     int rc = lt_json_parse(in, strlen(in), &ev);
 
-    ck_assert_msg(rc == 0, "input %s: rc %d (%s)", show(in, strlen(in)), rc,
+    ck_assert_msg(rc == 0, "input %s: rc %d (%s)", show_bytes(in, strlen(in)), rc,
                   rc ? lt_reject_name(LT_PARSE_REJECT(rc)) : "");
     ck_assert_int_eq(ev.format, LT_FORMAT_JSON);
     ck_assert_int_eq(ev.facility, LT_FACILITY_NONE);
@@ -425,7 +410,7 @@ START_TEST(test_json_parse_invalid)
         size_t n = bad[i].n ? bad[i].n : strlen(bad[i].in);
         int rc = lt_json_parse(bad[i].in, n, &ev);
         ck_assert_msg(rc == LT_PARSE_ERR(LT_REJECT_BAD_JSON), "input %s: rc %d, want bad_json",
-                      show(bad[i].in, n), rc);
+                      show_bytes(bad[i].in, n), rc);
     }
 }
 END_TEST
@@ -518,7 +503,7 @@ START_TEST(test_json_parse_value_end)
         size_t end = 999;
         int rc = lt_json_value_end(rows[i].in, n, &end);
         ck_assert_msg(rc == rows[i].rc && end == rows[i].end,
-                      "input %s: rc %d end %zu, want %d %zu", show(rows[i].in, n), rc, end,
+                      "input %s: rc %d end %zu, want %d %zu", show_bytes(rows[i].in, n), rc, end,
                       rows[i].rc, rows[i].end);
     }
 }
@@ -556,11 +541,11 @@ START_TEST(test_json_parse_utf8_seq)
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         size_t n = strlen(rows[i].in), bad = 99;
         size_t len = lt_parse_utf8_seq(rows[i].in, n, &bad);
-        ck_assert_msg(len == rows[i].len, "input %s: len %zu, want %zu", show(rows[i].in, n), len,
-                      rows[i].len);
+        ck_assert_msg(len == rows[i].len, "input %s: len %zu, want %zu", show_bytes(rows[i].in, n),
+                      len, rows[i].len);
         if (len == 0)
-            ck_assert_msg(bad == rows[i].bad, "input %s: bad %zu, want %zu", show(rows[i].in, n),
-                          bad, rows[i].bad);
+            ck_assert_msg(bad == rows[i].bad, "input %s: bad %zu, want %zu",
+                          show_bytes(rows[i].in, n), bad, rows[i].bad);
     }
 }
 END_TEST
@@ -582,9 +567,9 @@ START_TEST(test_json_parse_prefixes_stay_in_bounds)
                 memcpy(copy, in, cut);
                 int rc = lt_json_parse(copy, cut, &ev);
                 ck_assert_msg(rc == 0 || rc == LT_PARSE_ERR(LT_REJECT_BAD_JSON), "input %s",
-                              show(in, cut));
+                              show_bytes(in, cut));
                 if (lt_json_value_end(copy, cut, &end) != 0)
-                    ck_assert_msg(end <= cut, "input %s: end %zu", show(in, cut), end);
+                    ck_assert_msg(end <= cut, "input %s: end %zu", show_bytes(in, cut), end);
                 free(copy);
             }
         }

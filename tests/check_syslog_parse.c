@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lt_parse.h"
+#include "show_bytes.h"
 
 #define NOW_S 1795579200LL /* 2026-11-25T04:00:00Z: BSD stamps land in 2026 */
 #define NONE  LT_TIME_NONE
@@ -27,39 +28,20 @@ typedef struct {
     const char *timestamp, *host, *app, *procid, *msgid, *sd, *msg; /* NULL: empty */
 } case_t;
 
-/* The input, printable: failures must show what broke. */
-static const char *show(const char *p, size_t n)
-{
-    static char buf[4096];
-    size_t o = 0;
-
-    for (size_t i = 0; i < n && o < sizeof(buf) - 8; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '\\')
-            o += (size_t)snprintf(buf + o, sizeof(buf) - o, "\\\\");
-        else if (c >= 0x20 && c < 0x7f)
-            buf[o++] = (char)c;
-        else
-            o += (size_t)snprintf(buf + o, sizeof(buf) - o, "\\x%02x", c);
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 static void expect_slice(const char *in, size_t n, const char *field, lt_slice_t got,
                          const char *want)
 {
     size_t wn = want ? strlen(want) : 0;
-    char got_shown[4096];
+    char got_shown[8192];
 
-    snprintf(got_shown, sizeof(got_shown), "%s", got.n ? show(got.p, got.n) : "");
+    snprintf(got_shown, sizeof(got_shown), "%s", got.n ? show_bytes(got.p, got.n) : "");
     ck_assert_msg(got.n == wn && (wn == 0 || memcmp(got.p, want, wn) == 0),
-                  "input \"%s\": %s is \"%s\", want \"%s\"", show(in, n), field, got_shown,
+                  "input \"%s\": %s is \"%s\", want \"%s\"", show_bytes(in, n), field, got_shown,
                   want ? want : "");
     /* Zero-copy: a slice points into the input. */
     if (got.n > 0)
         ck_assert_msg(got.p >= in && got.p + got.n <= in + n, "input \"%s\": %s not in input",
-                      show(in, n), field);
+                      show_bytes(in, n), field);
 }
 
 static void check_case(const case_t *c)
@@ -68,16 +50,16 @@ static void check_case(const case_t *c)
     lt_event_t ev;
     int rc = lt_syslog_parse(c->in, n, NOW_S, &ev);
 
-    ck_assert_msg(rc == 0, "input \"%s\": rc %d (%s)", show(c->in, n), rc,
+    ck_assert_msg(rc == 0, "input \"%s\": rc %d (%s)", show_bytes(c->in, n), rc,
                   rc ? lt_reject_name(LT_PARSE_REJECT(rc)) : "");
-    ck_assert_msg((int)ev.format == c->format, "input \"%s\": format %d, want %d", show(c->in, n),
-                  ev.format, c->format);
-    ck_assert_msg(ev.facility == c->facility, "input \"%s\": facility %d, want %d", show(c->in, n),
-                  ev.facility, c->facility);
-    ck_assert_msg(ev.level == c->level, "input \"%s\": level %s, want %s", show(c->in, n),
+    ck_assert_msg((int)ev.format == c->format, "input \"%s\": format %d, want %d",
+                  show_bytes(c->in, n), ev.format, c->format);
+    ck_assert_msg(ev.facility == c->facility, "input \"%s\": facility %d, want %d",
+                  show_bytes(c->in, n), ev.facility, c->facility);
+    ck_assert_msg(ev.level == c->level, "input \"%s\": level %s, want %s", show_bytes(c->in, n),
                   lt_level_name(ev.level), lt_level_name(c->level));
-    ck_assert_msg(ev.time_ms == c->time_ms, "input \"%s\": time_ms %lld, want %lld", show(c->in, n),
-                  (long long)ev.time_ms, (long long)c->time_ms);
+    ck_assert_msg(ev.time_ms == c->time_ms, "input \"%s\": time_ms %lld, want %lld",
+                  show_bytes(c->in, n), (long long)ev.time_ms, (long long)c->time_ms);
     expect_slice(c->in, n, "timestamp", ev.timestamp, c->timestamp);
     expect_slice(c->in, n, "host", ev.host, c->host);
     expect_slice(c->in, n, "app", ev.app, c->app);
@@ -424,8 +406,8 @@ static void expect_reject(const char *in, size_t n, lt_reject_t want)
     lt_event_t ev;
     int rc = lt_syslog_parse(in, n, NOW_S, &ev);
 
-    ck_assert_msg(rc == LT_PARSE_ERR(want), "input \"%s\": rc %d (%s), want %s", show(in, n), rc,
-                  rc ? lt_reject_name(LT_PARSE_REJECT(rc)) : "accepted", lt_reject_name(want));
+    ck_assert_msg(rc == LT_PARSE_ERR(want), "input \"%s\": rc %d (%s), want %s", show_bytes(in, n),
+                  rc, rc ? lt_reject_name(LT_PARSE_REJECT(rc)) : "accepted", lt_reject_name(want));
     ck_assert_int_eq(LT_PARSE_REJECT(rc), want);
 }
 
@@ -476,7 +458,7 @@ START_TEST(test_syslog_parse_binary)
         ck_assert_msg(lt_syslog_parse(buf, 4 + bin[i].n, NOW_S, &ev) == 0 &&
                           ev.level == LT_LEVEL_ERR && ev.msg.n == bin[i].n &&
                           memcmp(ev.msg.p, bin[i].in, bin[i].n) == 0,
-                      "input \"%s\" not counted as err", show(buf, 4 + bin[i].n));
+                      "input \"%s\" not counted as err", show_bytes(buf, 4 + bin[i].n));
     }
 }
 END_TEST
@@ -496,7 +478,7 @@ START_TEST(test_syslog_parse_octet_count_prefix)
         ck_assert_int_eq(lt_syslog_parse(buf, n, NOW_S, &ev), 0);
         ck_assert_msg(ev.format == LT_FORMAT_RFC5424 && ev.level == LT_LEVEL_INFO &&
                           ev.facility == 4 && ev.app.n == 8 && memcmp(ev.app.p, "prg00000", 8) == 0,
-                      "input \"%s\"", show(buf, n));
+                      "input \"%s\"", show_bytes(buf, n));
         expect_slice(buf, n, "msg", ev.msg,
                      stripped ? "seq: 0000000000, thread: 0000"
                               : "seq: 0000000000, thread: 0000\n");
@@ -576,12 +558,12 @@ START_TEST(test_syslog_parse_message_dispatch)
         lt_event_t ev;
         size_t n = strlen(rows[i].in);
         int rc = lt_parse_message(rows[i].in, n, NOW_S, &ev);
-        ck_assert_msg(rc == rows[i].rc, "input \"%s\": rc %d, want %d", show(rows[i].in, n), rc,
-                      rows[i].rc);
+        ck_assert_msg(rc == rows[i].rc, "input \"%s\": rc %d, want %d", show_bytes(rows[i].in, n),
+                      rc, rows[i].rc);
         if (rc != 0)
             continue;
         ck_assert_msg(ev.format == rows[i].format && ev.level == rows[i].level,
-                      "input \"%s\": format %d level %s", show(rows[i].in, n), ev.format,
+                      "input \"%s\": format %d level %s", show_bytes(rows[i].in, n), ev.format,
                       lt_level_name(ev.level));
         expect_slice(rows[i].in, n, "msg", ev.msg, rows[i].msg);
     }
@@ -663,7 +645,7 @@ START_TEST(test_syslog_parse_prefixes_stay_in_bounds)
                 memcpy(copy, k->in, cut);
                 int rc = lt_parse_message(copy, cut, NOW_S, &ev);
                 ck_assert_msg(rc == 0 || (LT_PARSE_REJECT(rc) < LT_REJECT_COUNT),
-                              "input \"%s\": rc %d", show(k->in, cut), rc);
+                              "input \"%s\": rc %d", show_bytes(k->in, cut), rc);
                 free(copy);
             }
         }
