@@ -23,18 +23,10 @@ RS_PID=$!
 trap 'kill $RS_PID 2>/dev/null; lt_cleanup' EXIT
 lt_poll 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$RS_PORT" 2>/dev/null || not_ok "rsyslog listening"
 
-send() { # COUNT PRIORITY TAG
-    seq 1 "$1" | sed "s/^/contrib $3 /" | logger -n 127.0.0.1 -P "$RS_PORT" -T --rfc3164 -p "$2" -t "$3"
-}
-send 7 user.crit payments
-send 11 daemon.warning nginx
-send 13 local3.info cron-job
-wait_processed 31 || { not_ok "rsyslog forwarded everything"; cat "$T/rsyslog.log"; }
-assert_eq 7 "$(metric 'logtally_events_total{level="crit",app="payments"}')" "crit from payments"
-assert_eq 11 "$(metric 'logtally_events_total{level="warning",app="nginx"}')" "warning from nginx"
-assert_eq 13 "$(metric 'logtally_events_total{level="info",app="cron-job"}')" "info from cron-job"
-assert_eq 31 "$(stat "s['events_total']")" "exactly what was sent"
-assert_eq 0 "$(stat "s['rejected_total']")" "nothing rejected"
+send_tagged "$RS_PORT" 7 user.crit payments
+send_tagged "$RS_PORT" 11 daemon.warning nginx
+send_tagged "$RS_PORT" 13 local3.info cron-job
+assert_app_counts rsyslog 31 crit:payments:7 warning:nginx:11 info:cron-job:13 || cat "$T/rsyslog.log"
 kill "$RS_PID"; wait "$RS_PID" 2>/dev/null
 lt_stop
 lt_finish

@@ -28,18 +28,10 @@ SN_PID=$!
 trap 'kill $SN_PID 2>/dev/null; lt_cleanup' EXIT
 lt_poll 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SN_PORT" 2>/dev/null || { not_ok "syslog-ng listening"; cat "$T/syslog-ng.log"; }
 
-send() { # COUNT PRIORITY TAG
-    seq 1 "$1" | sed "s/^/contrib $3 /" | logger -n 127.0.0.1 -P "$SN_PORT" -T --rfc3164 -p "$2" -t "$3"
-}
-send 9 user.err payments
-send 4 daemon.notice nginx
-send 6 local3.debug cron-job
-wait_processed 19 || { not_ok "syslog-ng forwarded everything"; cat "$T/syslog-ng.log"; }
-assert_eq 9 "$(metric 'logtally_events_total{level="err",app="payments"}')" "err from payments"
-assert_eq 4 "$(metric 'logtally_events_total{level="notice",app="nginx"}')" "notice from nginx"
-assert_eq 6 "$(metric 'logtally_events_total{level="debug",app="cron-job"}')" "debug from cron-job"
-assert_eq 19 "$(stat "s['events_total']")" "exactly what was sent"
-assert_eq 0 "$(stat "s['rejected_total']")" "nothing rejected"
+send_tagged "$SN_PORT" 9 user.err payments
+send_tagged "$SN_PORT" 4 daemon.notice nginx
+send_tagged "$SN_PORT" 6 local3.debug cron-job
+assert_app_counts syslog-ng 19 err:payments:9 notice:nginx:4 debug:cron-job:6 || cat "$T/syslog-ng.log"
 kill "$SN_PID"; wait "$SN_PID" 2>/dev/null
 lt_stop
 lt_finish

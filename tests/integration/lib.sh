@@ -117,3 +117,25 @@ lt_poll() {
 lt_free_port() {
     python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1:]==["udp"] else socket.SOCK_STREAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$@"
 }
+
+# send_tagged PORT COUNT PRIORITY TAG: COUNT RFC 3164 lines from logger over TCP to PORT (a
+# forwarder under test), tagged TAG, at PRIORITY.
+send_tagged() {
+    seq 1 "$2" | sed "s/^/contrib $4 /" | logger -n 127.0.0.1 -P "$1" -T --rfc3164 -p "$3" -t "$4"
+}
+
+# assert_app_counts WHO TOTAL LEVEL:APP:COUNT...: waits for TOTAL processed messages, then
+# asserts each per-level, per-app count, that TOTAL events arrived and nothing was rejected
+# (the daemon runs with labels level and app). WHO names the forwarder in failures. Returns 1
+# when any of it failed, so the caller can show the forwarder's log.
+assert_app_counts() {
+    local who=$1 total=$2 spec level app n failed_before=$LT_FAIL; shift 2
+    wait_processed "$total" || not_ok "$who forwarded everything"
+    for spec in "$@"; do
+        IFS=: read -r level app n <<<"$spec"
+        assert_eq "$n" "$(metric "logtally_events_total{level=\"$level\",app=\"$app\"}")" "$level from $app"
+    done
+    assert_eq "$total" "$(stat "s['events_total']")" "exactly what $who forwarded"
+    assert_eq 0 "$(stat "s['rejected_total']")" "nothing rejected"
+    [ "$LT_FAIL" -eq "$failed_before" ]
+}
