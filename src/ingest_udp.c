@@ -33,14 +33,14 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
                     unsigned flags)
 {
     lt_worker_t *w = h->data;
-    const lt_tally_t *tally = &w->owner->tally;
+    const lt_tally_t *tally = &w->settings.tally;
 
     if (nread > 0 && addr != NULL) {
         if (!(flags & UV_UDP_MMSG_CHUNK) || w->now_ms == 0)
             w->now_ms = lt_worker_wall_ms();
         lt_counter_add(&tally->stats->received_bytes[LT_TRANSPORT_UDP], (uint64_t)nread);
         size_t n = lt_framer_strip_trailer(buf->base, (size_t)nread);
-        if ((flags & UV_UDP_PARTIAL) || n > w->owner->config->max_message_bytes)
+        if ((flags & UV_UDP_PARTIAL) || n > w->settings.max_message_bytes)
             lt_tally_reject(tally, LT_TRANSPORT_UDP, LT_REJECT_OVERSIZE);
         else if (n > 0)
             lt_tally_message(tally, &w->batch, LT_TRANSPORT_UDP, peer_text(w, addr), buf->base, n,

@@ -25,6 +25,7 @@
 #include "lt_worker.h"
 
 #define RATES_HISTORY_S 960
+#define RETIRED_RINGS 8 /* rings replaced by reloads that workers may still push into */
 
 typedef struct {
     uv_loop_t *loop;
@@ -44,6 +45,10 @@ typedef struct {
     uint64_t last_events;     /* events total at the previous tick, for STATUS= */
     int argc;                 /* kept to re-read the configuration on SIGHUP */
     char **argv;
+    struct {
+        lt_ring_t *ring;      /* replaced by a reload; freed once every worker moved on */
+        uint64_t generation;  /* the lt_workers_reload that moved them */
+    } retired[RETIRED_RINGS];
 } daemon_t;
 
 static void usage(FILE *out)
@@ -165,9 +170,21 @@ static double wall_seconds(void)
     return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+/* Frees the rings no worker can push into any more. */
+static void free_retired_rings(daemon_t *d)
+{
+    for (int i = 0; i < RETIRED_RINGS; i++) {
+        if (d->retired[i].ring != NULL && lt_workers_reloaded(d->workers, d->retired[i].generation)) {
+            lt_ring_free(d->retired[i].ring);
+            d->retired[i].ring = NULL;
+        }
+    }
+}
+
 static void on_tick(uv_timer_t *t)
 {
     daemon_t *d = t->data;
+    free_retired_rings(d);
     uint64_t totals[LT_LEVEL_COUNT];
     lt_table_level_totals(&d->table, totals);
     lt_rates_tick(d->rates, (int64_t)time(NULL), totals);
@@ -223,12 +240,6 @@ static void log_totals(daemon_t *d)
            (unsigned long long)bytes);
 }
 
-static void log_diff(void *arg, const char *key, const char *old_value, const char *new_value)
-{
-    lt_log(LT_LOG_NOTICE, "reload: %s: %s -> %s (%s)", key, old_value, new_value,
-           lt_config_is_reloadable(key) ? "applied" : "not applied: needs a restart");
-}
-
 static lt_http_limits_t http_limits(const lt_config_t *c)
 {
     return (lt_http_limits_t){
@@ -239,9 +250,108 @@ static lt_http_limits_t http_limits(const lt_config_t *c)
     };
 }
 
+/* limits.max_series applies only up to what the table was sized for at start. */
+static bool is_applied(const daemon_t *d, const lt_config_t *next, const char *key)
+{
+    if (strcmp(key, "limits.max_series") == 0 && next->max_series > d->table.max_series)
+        return false;
+    return lt_config_is_reloadable(key);
+}
+
+typedef struct {
+    const daemon_t *d;
+    const lt_config_t *next;
+} diff_ctx_t;
+
+static void log_diff(void *arg, const char *key, const char *old_value, const char *new_value)
+{
+    const diff_ctx_t *ctx = arg;
+    bool is_table_cap = strcmp(key, "limits.max_series") == 0 && !is_applied(ctx->d, ctx->next, key);
+    lt_log(LT_LOG_NOTICE, "reload: %s: %s -> %s (%s)", key, old_value, new_value,
+           is_applied(ctx->d, ctx->next, key)
+               ? "applied"
+               : is_table_cap ? "not applied: above the start-up value, needs a restart"
+                              : "not applied: needs a restart");
+}
+
+static bool is_ring_changed(const lt_config_t *a, const lt_config_t *b)
+{
+    return a->ring_slots != b->ring_slots || a->ring_max_message_bytes != b->ring_max_message_bytes
+           || a->ring_min_level != b->ring_min_level;
+}
+
+static int retired_slot(const daemon_t *d)
+{
+    for (int i = 0; i < RETIRED_RINGS; i++)
+        if (d->retired[i].ring == NULL)
+            return i;
+    return -1;
+}
+
+/* Applies next's reloadable keys, all or nothing: what can fail (a new ring) is prepared
+ * first; then the table limit, labels and ring change on this thread (the HTTP ingest and
+ * the API) and the workers get their own copies through lt_workers_reload. Counters are
+ * never reset and no connection is closed. */
+static int apply_reload(daemon_t *d, const lt_config_t *next)
+{
+    lt_config_t applied = d->config;
+    lt_config_apply_reloadable(&applied, next);
+    if (!is_applied(d, next, "limits.max_series"))
+        applied.max_series = d->config.max_series;
+
+    lt_ring_t *ring = NULL;
+    int slot = -1;
+    if (is_ring_changed(&d->config, &applied)) {
+        free_retired_rings(d);
+        if ((slot = retired_slot(d)) < 0) {
+            lt_log(LT_LOG_ERR, "reload: the previous reloads' rings are still in use");
+            return UV_EBUSY;
+        }
+        int rc = lt_ring_new_from(&ring, d->ring, applied.ring_slots,
+                                  applied.ring_max_message_bytes, applied.ring_min_level);
+        if (rc != 0) {
+            lt_log(LT_LOG_ERR, "reload: cannot create the event ring: %s", lt_strerror(rc));
+            return rc;
+        }
+    }
+
+    /* Nothing below fails: the limit is within the table (checked above). */
+    lt_table_set_series_limit(&d->table, applied.max_series);
+    d->api.tally.labels = applied.labels;
+    if (ring != NULL) {
+        d->retired[slot].ring = d->ring;
+        d->ring = ring;
+        d->api.tally.ring = ring;
+    }
+    lt_worker_settings_t settings = lt_worker_settings(&applied, &d->api.tally);
+    uint64_t generation = lt_workers_reload(d->workers, &settings, applied.udp_rcvbuf_bytes);
+    if (ring != NULL)
+        d->retired[slot].generation = generation;
+    d->config = applied;
+    if (d->http != NULL) {
+        lt_http_limits_t limits = http_limits(&d->config);
+        lt_http_server_set_limits(d->http, &limits);
+    }
+    return 0;
+}
+
+/* Applies, then logs every change against what ran before; nothing when it failed. */
+static int apply_reload_logged(daemon_t *d, const lt_config_t *next)
+{
+    lt_config_t before = d->config;
+    int rc = apply_reload(d, next);
+    if (rc != 0)
+        return rc;
+    diff_ctx_t ctx = {d, next};
+    size_t n = lt_config_diff(&before, next, log_diff, &ctx);
+    lt_log(LT_LOG_INFO, "reload done: %zu setting%s changed", n, n == 1 ? "" : "s");
+    return 0;
+}
+
 /* SIGHUP: re-reads the file and the command line, logs every change, and applies the
- * reloadable keys (lt_config_reload.h). Nothing is restarted, so no count is lost; an invalid
- * file is logged and the running configuration stays. */
+ * reloadable keys (lt_config_reload.h) or none of them. Nothing is restarted, so no count is
+ * lost; an invalid file is logged, the running configuration stays, and
+ * logtally_config_last_reload_successful reads 0 until a good one loads. */
 static void on_sighup(uv_signal_t *s, int signum)
 {
     daemon_t *d = s->data;
@@ -251,17 +361,12 @@ static void on_sighup(uv_signal_t *s, int signum)
     lt_notify_reloading();
     lt_log(LT_LOG_INFO, "SIGHUP received, reloading the configuration");
     optind = 0; /* glibc: start getopt over */
-    if (load_config(&next, d->argc, d->argv, &exit_code) != 0) {
+    if (load_config(&next, d->argc, d->argv, &exit_code) != 0 || apply_reload_logged(d, &next) != 0) {
+        d->api.is_last_reload_ok = false;
         lt_log(LT_LOG_ERR, "reload failed: keeping the running configuration");
     } else {
-        size_t n = lt_config_diff(&d->config, &next, log_diff, NULL);
-        /* Only fields no worker reads change, and only on this (the HTTP) thread. */
-        lt_config_apply_reloadable(&d->config, &next);
-        if (d->http != NULL) {
-            lt_http_limits_t limits = http_limits(&d->config);
-            lt_http_server_set_limits(d->http, &limits);
-        }
-        lt_log(LT_LOG_INFO, "reload done: %zu setting%s changed", n, n == 1 ? "" : "s");
+        d->api.is_last_reload_ok = true;
+        d->api.last_reload_ok_s = wall_seconds();
     }
     lt_notify_ready();
 }
@@ -343,6 +448,8 @@ int main(int argc, char **argv)
     d.api.config = &d.config;
     d.api.version = LT_VERSION;
     d.api.start_time_s = wall_seconds();
+    d.api.is_last_reload_ok = true;
+    d.api.last_reload_ok_s = d.api.start_time_s;
     d.api.tally = (lt_tally_t){&d.table, d.ring, &d.stats, d.config.labels};
     d.api.rates = d.rates;
     d.api.not_ready = not_ready;
@@ -407,6 +514,8 @@ out_ring:
     uv_loop_close(d.loop);
     lt_rates_free(d.rates);
     lt_ring_free(d.ring);
+    for (int i = 0; i < RETIRED_RINGS; i++)
+        lt_ring_free(d.retired[i].ring);
 out_table:
     lt_table_free(&d.table);
     return exit_code;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The ingest threads. Every configured address is bound once per worker with SO_REUSEPORT
  * (the kernel then spreads connections and datagrams across the workers' sockets), each
- * worker runs its own uv_loop on its own thread over its own sockets, and the only way in
- * from another thread is the stop async. */
+ * worker runs its own uv_loop on its own thread over its own sockets, and the only ways in
+ * from another thread are the stop async and the reload async (with its mailbox). */
 #include "lt_worker.h"
 
 #include <arpa/inet.h>
@@ -165,7 +165,33 @@ static void on_tick(uv_timer_t *t)
     w->now_ms = lt_worker_wall_ms();
     atomic_store_explicit(&w->last_tick_ms, w->now_ms, memory_order_relaxed);
     lt_ingest_tcp_sweep_idle(w);
-    lt_table_batch_flush(w->owner->tally.table, &w->batch);
+    lt_table_batch_flush(w->settings.tally.table, &w->batch);
+}
+
+lt_worker_settings_t lt_worker_settings(const lt_config_t *c, const lt_tally_t *tally)
+{
+    return (lt_worker_settings_t){
+        .tally = *tally,
+        .max_connections = c->max_connections,
+        .max_message_bytes = c->max_message_bytes,
+        .idle_timeout_s = c->idle_timeout_s,
+    };
+}
+
+/* Runs on the worker's thread, between reads: nothing of the old settings is in use. */
+static void on_reload(uv_async_t *a)
+{
+    lt_worker_t *w = a->data;
+    lt_workers_t *ws = w->owner;
+    uv_mutex_lock(&ws->mailbox_lock);
+    w->settings = ws->pending;
+    uint64_t generation = ws->pending_generation;
+    uv_mutex_unlock(&ws->mailbox_lock);
+    /* Counts batched under the old labels go to their series before new keys are built. */
+    lt_table_batch_flush(w->settings.tally.table, &w->batch);
+    lt_ingest_tcp_apply_limits(w);
+    /* Release: main, reading the acknowledgement with acquire, may free the old ring. */
+    lt_publish_u64(&w->adopted_generation, generation);
 }
 
 static void on_stop(uv_async_t *a)
@@ -176,6 +202,7 @@ static void on_stop(uv_async_t *a)
     lt_ingest_tcp_close_all(w);
     uv_close((uv_handle_t *)&w->tick, NULL);
     uv_close((uv_handle_t *)&w->stop_async, NULL);
+    uv_close((uv_handle_t *)&w->reload_async, NULL);
 }
 
 static void worker_main(void *arg)
@@ -187,7 +214,7 @@ static void worker_main(void *arg)
     pthread_setname_np(pthread_self(), name);
     uv_run(&w->loop, UV_RUN_DEFAULT);
     /* Every handle is closed: nothing can add to the batch any more. */
-    lt_table_batch_flush(w->owner->tally.table, &w->batch);
+    lt_table_batch_flush(w->settings.tally.table, &w->batch);
     int rc = uv_loop_close(&w->loop);
     if (rc != 0)
         lt_log(LT_LOG_WARNING, "worker %u: loop still had handles at exit", w->index);
@@ -198,6 +225,7 @@ static int worker_prepare(lt_workers_t *ws, lt_worker_t *w, unsigned index)
     int rc;
     w->owner = ws;
     w->index = index;
+    w->settings = ws->initial;
     w->read_buf = lt_malloc(LT_TCP_READ_BYTES);
     w->udp_buf = ws->udp_count ? lt_malloc((size_t)LT_UDP_SLOT_BYTES * LT_UDP_BATCH) : NULL;
     w->now_ms = lt_worker_wall_ms();
@@ -206,6 +234,8 @@ static int worker_prepare(lt_workers_t *ws, lt_worker_t *w, unsigned index)
         return rc;
     uv_async_init(&w->loop, &w->stop_async, on_stop);
     w->stop_async.data = w;
+    uv_async_init(&w->loop, &w->reload_async, on_reload);
+    w->reload_async.data = w;
     uv_timer_init(&w->loop, &w->tick);
     w->tick.data = w;
     uv_timer_start(&w->tick, on_tick, TICK_MS, TICK_MS);
@@ -227,6 +257,7 @@ static void free_workers(lt_workers_t *ws)
     lt_free(ws->udp_fds);
     lt_free(ws->tcp_bound);
     lt_free(ws->udp_bound);
+    uv_mutex_destroy(&ws->mailbox_lock);
     lt_free(ws);
 }
 
@@ -244,7 +275,9 @@ int lt_workers_start_inherited(lt_workers_t **out, const lt_config_t *config,
     bool is_tcp_inherited = inherited != NULL && inherited->tcp_count > 0;
     bool is_udp_inherited = inherited != NULL && inherited->udp_count > 0;
     ws->config = config;
-    ws->tally = *tally;
+    ws->initial = lt_worker_settings(config, tally);
+    ws->pending = ws->initial;
+    uv_mutex_init(&ws->mailbox_lock);
     ws->count = lt_config_effective_workers(config);
     ws->tcp_count = is_tcp_inherited ? inherited->tcp_count : config->tcp_count;
     ws->udp_count = is_udp_inherited ? inherited->udp_count : config->udp_count;
@@ -308,6 +341,30 @@ fail_fds:
             close(ws->udp_fds[i]);
     free_workers(ws);
     return rc;
+}
+
+uint64_t lt_workers_reload(lt_workers_t *ws, const lt_worker_settings_t *settings,
+                           size_t udp_rcvbuf_bytes)
+{
+    uv_mutex_lock(&ws->mailbox_lock);
+    ws->pending = *settings;
+    uint64_t generation = ++ws->pending_generation;
+    uv_mutex_unlock(&ws->mailbox_lock);
+    for (unsigned i = 0; i < ws->count; i++)
+        uv_async_send(&ws->workers[i].reload_async);
+    /* setsockopt on a socket another thread polls is safe; the kernel orders the two. */
+    size_t n = ws->is_udp_shared ? ws->udp_count : ws->count * ws->udp_count;
+    for (size_t i = 0; i < n; i++)
+        set_receive_buffer(ws->udp_fds[i], udp_rcvbuf_bytes);
+    return generation;
+}
+
+bool lt_workers_reloaded(const lt_workers_t *ws, uint64_t generation)
+{
+    for (unsigned i = 0; i < ws->count; i++)
+        if (lt_acquire_u64(&ws->workers[i].adopted_generation) < generation)
+            return false;
+    return true;
 }
 
 void lt_workers_stop(lt_workers_t *ws)

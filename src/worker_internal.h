@@ -26,6 +26,9 @@ typedef struct lt_worker_s {
     uv_thread_t thread;
     uv_loop_t loop;
     uv_async_t stop_async;
+    uv_async_t reload_async;      /* new settings wait in the owner's mailbox */
+    lt_worker_settings_t settings; /* this thread's own copy: read only here */
+    _Atomic uint64_t adopted_generation; /* the last reload this worker applied */
     uv_timer_t tick;              /* each second: idle sweep, batch flush, liveness stamp */
     _Atomic int64_t last_tick_ms; /* read by lt_workers_alive from other threads */
     uv_tcp_t *tcp_listeners;      /* one per configured TCP address */
@@ -40,8 +43,11 @@ typedef struct lt_worker_s {
 } lt_worker_t;
 
 struct lt_workers_s {
-    const lt_config_t *config;
-    lt_tally_t tally;
+    const lt_config_t *config; /* read only while starting, on main's thread */
+    lt_worker_settings_t initial;
+    uv_mutex_t mailbox_lock;   /* guards pending and pending_generation */
+    lt_worker_settings_t pending;
+    uint64_t pending_generation;
     unsigned count;
     lt_worker_t *workers;
     size_t tcp_count, udp_count;
@@ -57,8 +63,10 @@ int64_t lt_worker_wall_ms(void);
 
 
 /* ingest_tcp.c: start listening on the worker's TCP sockets; close them; close every
- * connection (counting partial messages as truncated); close connections idle too long. */
+ * connection (counting partial messages as truncated); close connections idle too long;
+ * give every open connection the worker's current max_message_bytes. */
 int lt_ingest_tcp_start(lt_worker_t *w);
+void lt_ingest_tcp_apply_limits(lt_worker_t *w);
 void lt_ingest_tcp_close_listeners(lt_worker_t *w);
 void lt_ingest_tcp_close_all(lt_worker_t *w);
 void lt_ingest_tcp_sweep_idle(lt_worker_t *w);

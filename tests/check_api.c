@@ -297,6 +297,8 @@ START_TEST(test_api_metrics_families)
         {"logtally_http_responses_total", "counter"},
         {"logtally_build_info", "gauge"},
         {"process_start_time_seconds", "gauge"},
+        {"logtally_config_last_reload_successful", "gauge"},
+        {"logtally_config_last_reload_success_timestamp_seconds", "gauge"},
     };
     size_t nwant = sizeof(want) / sizeof(want[0]);
     fixture_t fx;
