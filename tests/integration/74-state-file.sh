@@ -94,6 +94,10 @@ assert_eq 1 "$(ev info cron)" "info from cron: new"
 assert_eq 2 "$(metric 'logtally_rejected_total{transport="http",reason="bad_json"}')" "rejections: 1 + 1"
 assert_eq 2 "$(metric 'logtally_http_responses_total{code="400"}')" "HTTP 400: 1 + 1"
 assert_eq 8 "$(stat "s['events_total']")" "events total 5 + 3"
+# The rates start from the restored totals: the history holds the 3 new events, no spike of 5.
+history_sum() { curl -s "$URL/api/v1/history?window=60" | python3 -c 'import json,sys; print(sum(sum(x["counts"].values()) for x in json.load(sys.stdin)["seconds"]))'; }
+history_has_3() { [ "$(history_sum)" = 3 ]; }
+lt_poll 5 history_has_3 && ok "history counts only the 3 new events" || not_ok "history sum $(history_sum)"
 lt_stop
 
 # --- A flipped byte: refused whole, logged, counted, moved aside; the daemon runs from zero.
