@@ -218,8 +218,12 @@ static void log_totals(daemon_t *d)
         off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%llu",
                                 lt_level_name((lt_level_t)l), (unsigned long long)totals[l]);
     }
-    lt_log(LT_LOG_INFO, "final totals: events=%llu%s rejected=%llu", (unsigned long long)sum,
-           line, (unsigned long long)lt_stats_rejected_total(&d->stats));
+    uint64_t bytes = 0;
+    for (int t = 0; t < LT_TRANSPORT_COUNT; t++)
+        bytes += lt_counter_get(&d->stats.received_bytes[t]);
+    lt_log(LT_LOG_INFO, "final totals: events=%llu%s rejected=%llu bytes=%llu",
+           (unsigned long long)sum, line, (unsigned long long)lt_stats_rejected_total(&d->stats),
+           (unsigned long long)bytes);
 }
 
 static void log_diff(void *arg, const char *key, const char *old_value, const char *new_value)
