@@ -69,7 +69,7 @@ static void fill(lt_table_t *t, lt_stats_t *s)
 
 typedef struct {
     char **lines;
-    size_t n;
+    size_t n, cap;
 } dump_t;
 
 static void dump_one(void *arg, const lt_series_key_t *k, uint64_t count)
@@ -81,7 +81,10 @@ static void dump_one(void *arg, const lt_series_key_t *k, uint64_t count)
     snprintf(line, sizeof(line), "%d|%d|%d|%.*s|%.*s|%d|%llu", (int)k->level, k->facility,
              k->transport, (int)k->host.n, k->host.p ? k->host.p : "", (int)k->app.n,
              k->app.p ? k->app.p : "", (int)k->is_overflow, (unsigned long long)count);
-    d->lines = lt_realloc(d->lines, (d->n + 1) * sizeof(char *));
+    if (d->n == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 64;
+        d->lines = lt_realloc(d->lines, d->cap * sizeof(char *));
+    }
     d->lines[d->n++] = lt_strndup(line, strlen(line));
 }
 
@@ -93,7 +96,7 @@ static int cmp_str(const void *a, const void *b)
 /* Every non-zero series of t as sorted text lines joined by ';', for exact comparison. */
 static char *dump(const lt_table_t *t)
 {
-    dump_t d = {NULL, 0};
+    dump_t d = {NULL, 0, 0};
     lt_strbuf_t out = LT_STRBUF_INIT;
     lt_table_foreach(t, dump_one, &d);
     qsort(d.lines, d.n, sizeof(char *), cmp_str);
