@@ -296,6 +296,11 @@ START_TEST(test_api_metrics_families)
         {"logtally_ring_slots", "gauge"},
         {"logtally_http_requests_total", "counter"},
         {"logtally_http_responses_total", "counter"},
+        {"logtally_state_restored", "gauge"},
+        {"logtally_state_load_failures_total", "counter"},
+        {"logtally_state_writes_total", "counter"},
+        {"logtally_state_write_failures_total", "counter"},
+        {"logtally_state_last_write_timestamp_seconds", "gauge"},
         {"logtally_build_info", "gauge"},
         {"process_start_time_seconds", "gauge"},
     };
@@ -317,6 +322,13 @@ START_TEST(test_api_metrics_families)
     lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(418)], 1);
     for (int i = 0; i < 10; i++)
         ring_push(&fx, LT_LEVEL_ERR, "h", "a", "m", 1000, LT_TIME_NONE);
+    lt_state_metrics_t state = {0};
+    lt_gauge_add(&state.is_restored, 1);
+    lt_counter_add(&state.load_failures, 2);
+    lt_counter_add(&state.writes, 9);
+    lt_counter_add(&state.write_failures, 3);
+    lt_counter_add(&state.last_write_unix_ms, 1764054000042);
+    fx.api.state = &state;
 
     lt_http_response_t res = get(&fx, "/metrics", NULL);
     const char *body = res.body.p;
@@ -388,6 +400,11 @@ START_TEST(test_api_metrics_families)
     ASSERT_LINE(body, "logtally_ring_events_total 10");
     ASSERT_LINE(body, "logtally_ring_overwritten_total 2");
     ASSERT_LINE(body, "logtally_ring_slots 8");
+    ASSERT_LINE(body, "logtally_state_restored 1");
+    ASSERT_LINE(body, "logtally_state_load_failures_total 2");
+    ASSERT_LINE(body, "logtally_state_writes_total 9");
+    ASSERT_LINE(body, "logtally_state_write_failures_total 3");
+    ASSERT_LINE(body, "logtally_state_last_write_timestamp_seconds 1764054000.042");
     ck_assert_msg(strstr(body, "logtally_connections{transport=\"udp\"}") == NULL,
                   "UDP has no connections:\n%.2500s", body);
     free_res(&res);
@@ -401,6 +418,10 @@ START_TEST(test_api_metrics_udp_info_absent)
     fx_init(&fx, 0, 100, 0);
     lt_http_response_t res = get(&fx, "/metrics", NULL);
     ASSERT_LINE(res.body.p, "logtally_udp_dropped_total 0");
+    /* No persistence: its families are there, all zero. */
+    ASSERT_LINE(res.body.p, "logtally_state_restored 0");
+    ASSERT_LINE(res.body.p, "logtally_state_writes_total 0");
+    ASSERT_LINE(res.body.p, "logtally_state_last_write_timestamp_seconds 0.000");
     ASSERT_LINE(res.body.p, "logtally_udp_receive_buffer_bytes 0");
     ASSERT_LINE(res.body.p, "logtally_ring_events_total 0");
     free_res(&res);

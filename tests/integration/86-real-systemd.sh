@@ -4,9 +4,10 @@
 # read-only, a copy of /etc) boots systemd as its PID 1, sharing the host's loopback. There
 # `systemctl start` returns once READY=1 came, the service runs as a dynamic user with a
 # readable STATUS=, `systemctl reload` keeps the counts, `systemctl stop` logs the final totals,
-# the three socket units hand their sockets to one activated service, the sandbox scores OK,
-# a stuck ingest loop makes systemd's watchdog restart the daemon, and port 514 is refused
-# until the contrib drop-in grants CAP_NET_BIND_SERVICE.
+# a counter checkpoint in the StateDirectory survives a restart, the three socket units hand
+# their sockets to one activated service, the sandbox scores OK, a stuck ingest loop makes
+# systemd's watchdog restart the daemon, and port 514 is refused until the contrib drop-in
+# grants CAP_NET_BIND_SERVICE.
 . "$(dirname "$0")/lib.sh"
 [ "${LT_HAVE_SYSTEMD:-yes}" = yes ] || skip_all "built without libsystemd"
 [ "$(id -u)" -eq 0 ] || skip_all "booting a container needs root"
@@ -37,10 +38,14 @@ esac
 TCP_PORT=$(lt_free_port) UDP_PORT=$(lt_free_port udp) HTTP_PORT=$(lt_free_port)
 URL=http://127.0.0.1:$HTTP_PORT
 mkdir -p "$R/etc/logtally"
-cat >"$R/etc/logtally/logtally.json" <<JSON
+# write_config [EXTRA]: the test's listeners, plus EXTRA top-level keys.
+write_config() {
+    cat >"$R/etc/logtally/logtally.json" <<JSON
 { "listen": { "tcp": ["127.0.0.1:$TCP_PORT"], "udp": ["127.0.0.1:$UDP_PORT"],
-              "http": "127.0.0.1:$HTTP_PORT" } }
+              "http": "127.0.0.1:$HTTP_PORT" } ${1:+, $1} }
 JSON
+}
+write_config
 
 systemd-nspawn -D "$R" --bind-ro=/usr --register=no --keep-unit -M "lt-test-$$" -b \
     --console=pipe >"$T/boot.log" 2>&1 &
@@ -93,6 +98,20 @@ assert_eq success "$(show Result)" "clean exit"
 [ "$(show Result)" = success ] || ct journalctl -u logtallyd.service -n 40 -o cat
 assert_match 'final totals: events=8 .*err=5 warning=3' "$(ct journalctl -u logtallyd.service -o cat)" \
     "final totals in the journal"
+
+# --- StateDirectory=: the dynamic user keeps a counter checkpoint in /var/lib/logtally.
+write_config '"state": { "file": "/var/lib/logtally/state.json" }'
+ct systemctl start logtallyd.service
+printf 'kept %s\n' 1 2 3 | logger -n 127.0.0.1 -P "$TCP_PORT" -T -p daemon.err
+wait_processed 3
+ct systemctl stop logtallyd.service
+assert_match 'state: wrote the final checkpoint' "$(ct journalctl -u logtallyd.service -o cat)" \
+    "final checkpoint written under the sandbox"
+ct systemctl start logtallyd.service
+assert_eq 3 "$(metric 'logtally_events_total{level="err"}')" "err count restored after a restart"
+assert_eq 1 "$(metric logtally_state_restored)" "logtally_state_restored under systemd"
+ct systemctl stop logtallyd.service
+write_config
 
 
 # --- Socket activation: the three socket units, moved to the test's ports by drop-ins.
