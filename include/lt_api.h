@@ -13,6 +13,7 @@
 #include "lt_http_server.h"
 #include "lt_rates.h"
 #include "lt_ring.h"
+#include "lt_state.h"
 #include "lt_stats.h"
 #include "lt_table.h"
 #include "lt_tally.h"
@@ -39,6 +40,7 @@ typedef struct {
     const lt_rates_t *rates;     /* may be NULL */
     lt_api_udp_info_cb udp_info; /* may be NULL */
     void *udp_info_arg;
+    const lt_state_metrics_t *state; /* may be NULL: counter persistence shows as 0 */
     lt_api_not_ready_cb not_ready; /* may be NULL: always ready */
     void *not_ready_arg;
     lt_table_batch_t ingest_batch; /* HTTP ingest counts through its own batch */

@@ -16,6 +16,7 @@
 #define LT_CONFIG_MAX_LISTENERS 16 /* per kind: listen.tcp, listen.udp */
 #define LT_CONFIG_MAX_WORKERS 256  /* the largest "workers" (and --workers) accepted */
 #define LT_ADDR_TEXT_BYTES 64
+#define LT_CONFIG_PATH_BYTES 1024 /* longest file path a key holds, NUL included */
 
 /* "ADDR:PORT" with ADDR an IPv4 address or an IPv6 address in brackets; port 0 = any free. */
 typedef struct {
@@ -63,6 +64,9 @@ typedef struct {
     size_t http_max_body_bytes;     /* http.max_body_bytes (POST /api/v1/ingest) */
     unsigned http_request_timeout_s;/* http.request_timeout_s */
     bool is_http_ingest_enabled;    /* http.ingest */
+
+    char state_file[LT_CONFIG_PATH_BYTES]; /* state.file: checkpoint path; "" = no persistence */
+    unsigned state_interval_s;      /* state.interval_s: seconds between checkpoints */
 } lt_config_t;
 
 /* Fills c with the embedded defaults (TCP and UDP 127.0.0.1:5514, HTTP 127.0.0.1:9514, ...). */

@@ -35,6 +35,7 @@ typedef enum {
     KEY_LABELS,      /* an array of label names stored as LT_LABEL_* bits */
     KEY_ADDRS,       /* an array of "ADDR:PORT" stored in lt_addr_t[] plus a count */
     KEY_ADDR_OR_OFF, /* "ADDR:PORT" stored in an lt_addr_t plus a flag; "" clears the flag */
+    KEY_PATH,        /* "" or an absolute path stored in a char[LT_CONFIG_PATH_BYTES] */
 } key_type_t;
 
 typedef struct conf_key_s {
@@ -87,6 +88,11 @@ static const conf_key_t http_keys[] = {
     {.name = "ingest", .type = KEY_BOOL, .offset = FIELD(is_http_ingest_enabled)},
 };
 
+static const conf_key_t state_keys[] = {
+    {.name = "file", .type = KEY_PATH, .offset = FIELD(state_file)},
+    INTEGER("interval_s", KEY_UINT, state_interval_s, 1, 86400),
+};
+
 static const conf_key_t root_keys[] = {
     SECTION("listen", listen_keys),
     INTEGER("workers", KEY_UINT, workers, 0, LT_CONFIG_MAX_WORKERS),
@@ -96,6 +102,7 @@ static const conf_key_t root_keys[] = {
     SECTION("udp", udp_keys),
     SECTION("ring", ring_keys),
     SECTION("http", http_keys),
+    SECTION("state", state_keys),
 };
 
 static const conf_key_t root = SECTION("", root_keys);
@@ -457,6 +464,25 @@ static int apply_value(load_t *ld, const cJSON *item, const conf_key_t *k, char 
             return fail(ld, path, "%s %s (expected " ADDR_EXPECTED ", or \"\" for off)", what, why);
         *(bool *)((char *)ld->c + k->aux_offset) = true;
         return 0;
+    case KEY_PATH: {
+        describe(what, sizeof(what), item);
+        if (!cJSON_IsString(item))
+            return fail(ld, path, "%s is not a string (expected an absolute path, or \"\" for off)",
+                        what);
+        size_t len = strlen(item->valuestring);
+        if (len > 0 && item->valuestring[0] != '/')
+            return fail(ld, path, "%s is not an absolute path (expected one starting with /)",
+                        what);
+        if (len > 0 && item->valuestring[len - 1] == '/')
+            return fail(ld, path, "%s names a directory (expected a file path)", what);
+        if (len >= LT_CONFIG_PATH_BYTES)
+            return fail(ld, path, "%s is too long (expected at most %d bytes)", what,
+                        LT_CONFIG_PATH_BYTES - 1);
+        /* The whole field, so that equal settings compare equal byte for byte. */
+        memset(field, 0, LT_CONFIG_PATH_BYTES);
+        memcpy(field, item->valuestring, len);
+        return 0;
+    }
     }
     return UV_EINVAL;
 }
@@ -794,6 +820,9 @@ void lt_config_defaults(lt_config_t *c)
     c->http_max_body_bytes = 16777216;
     c->http_request_timeout_s = 30;
     c->is_http_ingest_enabled = true;
+
+    c->state_file[0] = '\0';
+    c->state_interval_s = 60;
 }
 
 int lt_config_parse_addr(const char *text, lt_addr_t *out)
@@ -900,6 +929,9 @@ static void emit_section(cJSON *obj, const lt_config_t *c, const conf_key_t *sec
             cJSON_AddStringToObject(obj, k->name, is_on ? ((const lt_addr_t *)field)->text : "");
             break;
         }
+        case KEY_PATH:
+            cJSON_AddStringToObject(obj, k->name, field);
+            break;
         }
     }
 }

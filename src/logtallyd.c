@@ -13,6 +13,7 @@
 #include "lt_activation.h"
 #include "lt_alloc.h"
 #include "lt_api.h"
+#include "lt_checkpoint.h"
 #include "lt_config.h"
 #include "lt_config_reload.h"
 #include "lt_http_server.h"
@@ -37,6 +38,8 @@ typedef struct {
     lt_api_t api;
     lt_workers_t *workers;
     lt_http_server_t *http;
+    lt_state_metrics_t state;     /* counter persistence, for /metrics */
+    lt_checkpoint_t checkpoint;   /* running when state.file is set and writable */
     uv_signal_t sigterm, sigint, sighup;
     uv_timer_t tick;
     uv_timer_t watchdog;      /* running only when systemd set WATCHDOG_USEC */
@@ -380,6 +383,7 @@ static void on_signal(uv_signal_t *s, int signum)
     uv_close((uv_handle_t *)&d->sigint, NULL);
     uv_close((uv_handle_t *)&d->sighup, NULL);
     uv_close((uv_handle_t *)&d->tick, NULL);
+    lt_checkpoint_close(&d->checkpoint);
     if (uv_is_active((uv_handle_t *)&d->watchdog))
         uv_close((uv_handle_t *)&d->watchdog, NULL);
     if (d->http != NULL)
@@ -439,6 +443,10 @@ int main(int argc, char **argv)
         return 1;
     }
     lt_table_precreate_levels(&d.table);
+    /* Restored before any thread counts, and before the rates baseline below. */
+    bool is_state_writable = d.config.state_file[0] != '\0' &&
+                             lt_checkpoint_restore(d.config.state_file, &d.table, &d.stats,
+                                                   d.config.labels, &d.state);
     if ((rc = lt_ring_new(&d.ring, d.config.ring_slots, d.config.ring_max_message_bytes,
                           d.config.ring_min_level)) != 0
         || (rc = lt_rates_new(&d.rates, RATES_HISTORY_S)) != 0) {
@@ -452,13 +460,17 @@ int main(int argc, char **argv)
     d.api.last_reload_ok_s = d.api.start_time_s;
     d.api.tally = (lt_tally_t){&d.table, d.ring, &d.stats, d.config.labels};
     d.api.rates = d.rates;
+    d.api.state = &d.state;
     d.api.not_ready = not_ready;
     d.api.not_ready_arg = &d;
     /* The zero baseline, recorded before any listener runs and a whole second before the first
      * timer tick (a tick in the same second would replace it): the oldest sample is never part
      * of the history, so events counted before it would be missing from history and rates. */
-    static const uint64_t no_events[LT_LEVEL_COUNT];
-    lt_rates_tick(d.rates, (int64_t)time(NULL), no_events);
+    uint64_t baseline[LT_LEVEL_COUNT]; /* zero, or the counts a checkpoint restored */
+    lt_table_level_totals(&d.table, baseline);
+    lt_rates_tick(d.rates, (int64_t)time(NULL), baseline);
+    for (int l = 0; l < LT_LEVEL_COUNT; l++)
+        d.last_events += baseline[l];
 
     d.loop = uv_default_loop();
     /* The workers take the inherited TCP and UDP sockets, whatever happens. */
@@ -482,6 +494,14 @@ int main(int argc, char **argv)
     uv_timer_init(d.loop, &d.tick);
     d.tick.data = &d;
     uv_timer_start(&d.tick, on_tick, 1000, 1000);
+    if (is_state_writable
+        && (rc = lt_checkpoint_start(&d.checkpoint, d.loop, d.config.state_file,
+                                     (uint64_t)d.config.state_interval_s * 1000, &d.table,
+                                     &d.stats, &d.state))
+               != 0) {
+        lt_log(LT_LOG_ERR, "state: cannot start checkpoints: %s", lt_strerror(rc));
+        is_state_writable = false;
+    }
     uv_timer_init(d.loop, &d.watchdog);
     d.watchdog.data = &d;
     uint64_t watchdog_usec = lt_notify_watchdog_usec();
@@ -509,6 +529,9 @@ out_workers:
     lt_workers_stop(d.workers);
     if (exit_code == 0)
         log_totals(&d);
+    /* The loop has run dry (no write in flight) and the workers are gone: the final totals. */
+    if (exit_code == 0 && is_state_writable)
+        lt_checkpoint_write_final(&d.checkpoint);
 out_ring:
     lt_activation_close(&d.inherited);
     uv_loop_close(d.loop);

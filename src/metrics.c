@@ -28,6 +28,8 @@
       "Connections closed at once because the connection limit was reached, by transport.")        \
     X(IDLE_CLOSED, "logtally_idle_closed_total", COUNTER,                                          \
       "Connections closed by a timeout, by transport.")                                            \
+    X(FD_LIMIT_REFUSED, "logtally_fd_limit_refused_total", COUNTER,                                \
+      "Connections closed at once because the process neared its open files limit, by transport.")\
     X(UDP_DROPPED, "logtally_udp_dropped_total", COUNTER,                                          \
       "Datagrams the kernel dropped because a UDP receive buffer was full.")                       \
     X(UDP_RCVBUF, "logtally_udp_receive_buffer_bytes", GAUGE,                                      \
@@ -43,6 +45,15 @@
     X(HTTP_REQUESTS, "logtally_http_requests_total", COUNTER, "HTTP requests answered.")           \
     X(HTTP_RESPONSES, "logtally_http_responses_total", COUNTER,                                    \
       "HTTP responses sent, by status code (the server's own 400/408/413/431 included).")          \
+    X(STATE_RESTORED, "logtally_state_restored", GAUGE,                                           \
+      "1 when this process started from the counter checkpoint (state.file), else 0.")             \
+    X(STATE_LOAD_FAILURES, "logtally_state_load_failures_total", COUNTER,                          \
+      "Counter checkpoints refused (corrupt, foreign, other version) or unreadable at start.")     \
+    X(STATE_WRITES, "logtally_state_writes_total", COUNTER, "Counter checkpoints written.")        \
+    X(STATE_WRITE_FAILURES, "logtally_state_write_failures_total", COUNTER,                        \
+      "Counter checkpoints that could not be written.")                                            \
+    X(STATE_LAST_WRITE, "logtally_state_last_write_timestamp_seconds", GAUGE,                      \
+      "When the last counter checkpoint was written, since the Unix epoch; 0 before the first.")   \
     X(BUILD_INFO, "logtally_build_info", GAUGE,                                                    \
       "Always 1; the version label names the running logtally.")                                   \
     X(START_TIME, "process_start_time_seconds", GAUGE,                                             \
@@ -351,6 +362,26 @@ static void render_events(lt_api_t *api, lt_strbuf_t *out, bool is_om)
     lt_free(v);
 }
 
+static void render_state(const lt_state_metrics_t *m, lt_strbuf_t *out, bool is_om)
+{
+    static const lt_state_metrics_t off;
+    if (m == NULL)
+        m = &off;
+    family(out, FAMILY_STATE_RESTORED, is_om);
+    int64_t restored = lt_gauge_get(&m->is_restored);
+    sample(out, FAMILY_STATE_RESTORED, restored > 0 ? (uint64_t)restored : 0);
+    family(out, FAMILY_STATE_LOAD_FAILURES, is_om);
+    sample(out, FAMILY_STATE_LOAD_FAILURES, lt_counter_get(&m->load_failures));
+    family(out, FAMILY_STATE_WRITES, is_om);
+    sample(out, FAMILY_STATE_WRITES, lt_counter_get(&m->writes));
+    family(out, FAMILY_STATE_WRITE_FAILURES, is_om);
+    sample(out, FAMILY_STATE_WRITE_FAILURES, lt_counter_get(&m->write_failures));
+    family(out, FAMILY_STATE_LAST_WRITE, is_om);
+    uint64_t ms = lt_counter_get(&m->last_write_unix_ms);
+    lt_strbuf_printf(out, "%s %" PRIu64 ".%03u\n", families[FAMILY_STATE_LAST_WRITE].name,
+                     ms / 1000, (unsigned)(ms % 1000));
+}
+
 static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
 {
     const lt_stats_t *st = api->tally.stats;
@@ -393,6 +424,11 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
         sample_transport(out, FAMILY_IDLE_CLOSED, connected[i],
                          lt_counter_get(&st->idle_closed[connected[i]]));
 
+    family(out, FAMILY_FD_LIMIT_REFUSED, is_om);
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
+        sample_transport(out, FAMILY_FD_LIMIT_REFUSED, connected[i],
+                         lt_counter_get(&st->fd_limit_refused[connected[i]]));
+
     family(out, FAMILY_UDP_DROPPED, is_om);
     sample(out, FAMILY_UDP_DROPPED, udp.dropped);
     family(out, FAMILY_UDP_RCVBUF, is_om);
@@ -418,6 +454,8 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
     for (int i = 0; i < LT_HTTP_CODE_COUNT; i++)
         lt_strbuf_printf(out, "%s{code=\"%s\"} %" PRIu64 "\n", families[FAMILY_HTTP_RESPONSES].name,
                          lt_stats_http_code_name(i), lt_counter_get(&st->http_responses[i]));
+
+    render_state(api->state, out, is_om);
 
     family(out, FAMILY_BUILD_INFO, is_om);
     lt_strbuf_printf(out, "%s{version=\"", families[FAMILY_BUILD_INFO].name);

@@ -285,6 +285,7 @@ START_TEST(test_api_metrics_families)
         {"logtally_connections_accepted_total", "counter"},
         {"logtally_connections_refused_total", "counter"},
         {"logtally_idle_closed_total", "counter"},
+        {"logtally_fd_limit_refused_total", "counter"},
         {"logtally_udp_dropped_total", "counter"},
         {"logtally_udp_receive_buffer_bytes", "gauge"},
         {"logtally_series", "gauge"},
@@ -295,6 +296,11 @@ START_TEST(test_api_metrics_families)
         {"logtally_ring_slots", "gauge"},
         {"logtally_http_requests_total", "counter"},
         {"logtally_http_responses_total", "counter"},
+        {"logtally_state_restored", "gauge"},
+        {"logtally_state_load_failures_total", "counter"},
+        {"logtally_state_writes_total", "counter"},
+        {"logtally_state_write_failures_total", "counter"},
+        {"logtally_state_last_write_timestamp_seconds", "gauge"},
         {"logtally_build_info", "gauge"},
         {"process_start_time_seconds", "gauge"},
         {"logtally_config_last_reload_successful", "gauge"},
@@ -312,11 +318,19 @@ START_TEST(test_api_metrics_families)
     lt_counter_add(&fx.stats.connections_accepted[LT_TRANSPORT_HTTP], 4);
     lt_counter_add(&fx.stats.connections_refused[LT_TRANSPORT_TCP], 5);
     lt_counter_add(&fx.stats.idle_closed[LT_TRANSPORT_TCP], 6);
+    lt_counter_add(&fx.stats.fd_limit_refused[LT_TRANSPORT_TCP], 9);
     lt_counter_add(&fx.stats.http_requests, 7);
     lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(408)], 2);
     lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(418)], 1);
     for (int i = 0; i < 10; i++)
         ring_push(&fx, LT_LEVEL_ERR, "h", "a", "m", 1000, LT_TIME_NONE);
+    lt_state_metrics_t state = {0};
+    lt_gauge_add(&state.is_restored, 1);
+    lt_counter_add(&state.load_failures, 2);
+    lt_counter_add(&state.writes, 9);
+    lt_counter_add(&state.write_failures, 3);
+    lt_counter_add(&state.last_write_unix_ms, 1764054000042);
+    fx.api.state = &state;
 
     lt_http_response_t res = get(&fx, "/metrics", NULL);
     const char *body = res.body.p;
@@ -378,6 +392,7 @@ START_TEST(test_api_metrics_families)
     ASSERT_LINE(body, "logtally_connections_accepted_total{transport=\"http\"} 4");
     ASSERT_LINE(body, "logtally_connections_refused_total{transport=\"tcp\"} 5");
     ASSERT_LINE(body, "logtally_idle_closed_total{transport=\"tcp\"} 6");
+    ASSERT_LINE(body, "logtally_fd_limit_refused_total{transport=\"tcp\"} 9");
     ASSERT_LINE(body, "logtally_http_requests_total 7");
     ASSERT_LINE(body, "logtally_http_responses_total{code=\"200\"} 0");
     ASSERT_LINE(body, "logtally_http_responses_total{code=\"408\"} 2");
@@ -387,6 +402,11 @@ START_TEST(test_api_metrics_families)
     ASSERT_LINE(body, "logtally_ring_events_total 10");
     ASSERT_LINE(body, "logtally_ring_overwritten_total 2");
     ASSERT_LINE(body, "logtally_ring_slots 8");
+    ASSERT_LINE(body, "logtally_state_restored 1");
+    ASSERT_LINE(body, "logtally_state_load_failures_total 2");
+    ASSERT_LINE(body, "logtally_state_writes_total 9");
+    ASSERT_LINE(body, "logtally_state_write_failures_total 3");
+    ASSERT_LINE(body, "logtally_state_last_write_timestamp_seconds 1764054000.042");
     ck_assert_msg(strstr(body, "logtally_connections{transport=\"udp\"}") == NULL,
                   "UDP has no connections:\n%.2500s", body);
     free_res(&res);
@@ -400,6 +420,10 @@ START_TEST(test_api_metrics_udp_info_absent)
     fx_init(&fx, 0, 100, 0);
     lt_http_response_t res = get(&fx, "/metrics", NULL);
     ASSERT_LINE(res.body.p, "logtally_udp_dropped_total 0");
+    /* No persistence: its families are there, all zero. */
+    ASSERT_LINE(res.body.p, "logtally_state_restored 0");
+    ASSERT_LINE(res.body.p, "logtally_state_writes_total 0");
+    ASSERT_LINE(res.body.p, "logtally_state_last_write_timestamp_seconds 0.000");
     ASSERT_LINE(res.body.p, "logtally_udp_receive_buffer_bytes 0");
     ASSERT_LINE(res.body.p, "logtally_ring_events_total 0");
     free_res(&res);

@@ -95,6 +95,9 @@ static const char *config_diff(const lt_config_t *a, const lt_config_t *b)
     SAME(http_max_body_bytes)
     SAME(http_request_timeout_s)
     SAME(is_http_ingest_enabled)
+    if (strcmp(a->state_file, b->state_file) != 0)
+        return "state_file";
+    SAME(state_interval_s)
 #undef SAME
     return NULL;
 }
@@ -148,6 +151,8 @@ START_TEST(test_config_defaults)
     ck_assert_uint_eq(c.http_max_body_bytes, 16777216);
     ck_assert_uint_eq(c.http_request_timeout_s, 30);
     ck_assert(c.is_http_ingest_enabled);
+    ck_assert_str_eq(c.state_file, "");
+    ck_assert_uint_eq(c.state_interval_s, 60);
     ck_assert_uint_eq(captured.count, 0);
 }
 END_TEST
@@ -176,6 +181,8 @@ static void assert_full(const lt_config_t *c)
     ck_assert_uint_eq(c->http_max_body_bytes, 1048576);
     ck_assert_uint_eq(c->http_request_timeout_s, 5);
     ck_assert(!c->is_http_ingest_enabled);
+    ck_assert_str_eq(c->state_file, "/var/lib/logtally/state.json");
+    ck_assert_uint_eq(c->state_interval_s, 15);
 }
 
 START_TEST(test_config_full_file)
@@ -244,7 +251,7 @@ START_TEST(test_config_comments)
     ck_assert_uint_eq(captured.count, 1);
     ck_assert_str_eq(captured.lines[0],
                      "test.json: x//y: unknown key (expected one of listen, workers, "
-                     "max_message_bytes, labels, limits, udp, ring, http)");
+                     "max_message_bytes, labels, limits, udp, ring, http, state)");
     ck_assert_int_eq(load(&c, "{\"ring\": {\"min_level\": \"/* e\\\" */ // \"}}"), UV_EINVAL);
     ck_assert_uint_eq(captured.count, 2);
     ck_assert_str_eq(captured.lines[1],
@@ -291,6 +298,13 @@ static const bad_case_t bad_cases[] = {
      "http.max_body_bytes: 268435457 is out of range (1024..268435456)"},
     {"{\"http\": {\"request_timeout_s\": 0}}",
      "http.request_timeout_s: 0 is out of range (1..3600)"},
+    {"{\"state\": {\"interval_s\": 0}}", "state.interval_s: 0 is out of range (1..86400)"},
+    {"{\"state\": {\"file\": \"state.json\"}}",
+     "state.file: \"state.json\" is not an absolute path (expected one starting with /)"},
+    {"{\"state\": {\"file\": \"/var/lib/logtally/\"}}",
+     "state.file: \"/var/lib/logtally/\" names a directory (expected a file path)"},
+    {"{\"state\": {\"file\": 1}}",
+     "state.file: 1 is not a string (expected an absolute path, or \"\" for off)"},
     /* wrong types */
     {"{\"workers\": 1.5}", "workers: 1.5 is not an integer (expected an integer 0..256)"},
     {"{\"workers\": \"4\"}", "workers: \"4\" is not an integer (expected an integer 0..256)"},
@@ -307,13 +321,13 @@ static const bad_case_t bad_cases[] = {
      "limits: an array is not an object (expected an object with keys max_connections, "
      "idle_timeout_s, max_series)"},
     {"[]", "(top level): an array is not an object (expected an object with keys listen, workers, "
-           "max_message_bytes, labels, limits, udp, ring, http)"},
+           "max_message_bytes, labels, limits, udp, ring, http, state)"},
     {"\"x\"", "(top level): \"x\" is not an object (expected an object with keys listen, workers, "
-              "max_message_bytes, labels, limits, udp, ring, http)"},
+              "max_message_bytes, labels, limits, udp, ring, http, state)"},
     /* unknown and repeated keys, at every level */
     {"{\"wrokers\": 2}",
      "wrokers: unknown key (expected one of listen, workers, max_message_bytes, labels, "
-     "limits, udp, ring, http)"},
+     "limits, udp, ring, http, state)"},
     {"{\"limits\": {\"max_seriez\": 5}}",
      "limits.max_seriez: unknown key (expected one of max_connections, idle_timeout_s, "
      "max_series)"},
@@ -326,7 +340,7 @@ static const bad_case_t bad_cases[] = {
      "max_body_bytes, request_timeout_s, ingest)"},
     {"{\"a\\nb\\u001b[31m\": 1}",
      "a?b?[31m: unknown key (expected one of listen, workers, max_message_bytes, labels, "
-     "limits, udp, ring, http)"},
+     "limits, udp, ring, http, state)"},
     {"{\"workers\": 1, \"workers\": 2}", "workers: key appears twice (expected each key once)"},
     /* addresses */
     {"{\"listen\": {\"tcp\": [\"127.0.0.1:5514\", \"localhost:5514\"]}}",
@@ -370,7 +384,7 @@ static const bad_case_t bad_cases[] = {
      "limits.max_series: -1e+300 is out of range (1..10000000)"},
     {" \r999999999999999999999999999999999999999999999",
      "(top level): 1e+45 is not an object (expected an object with keys listen, workers, "
-     "max_message_bytes, labels, limits, udp, ring, http)"},
+     "max_message_bytes, labels, limits, udp, ring, http, state)"},
     /* between keys */
     {"{\"max_message_bytes\": 1024, \"ring\": {\"max_message_bytes\": 2048}}",
      "ring.max_message_bytes: 2048 is larger than max_message_bytes (expected at most 1024)"},
@@ -498,6 +512,8 @@ static void assert_round_trip(const lt_config_t *c, const char *what)
     back.labels = LT_LABEL_APP;
     back.tcp_count = 0;
     back.is_http_ingest_enabled = !c->is_http_ingest_enabled;
+    back.state_interval_s = c->state_interval_s + 1;
+    snprintf(back.state_file, sizeof(back.state_file), "/not/%.900s", c->state_file);
     int rc = load(&back, json);
     ck_assert_msg(rc == 0, "%s: to_json output does not load (%s):\n%s", what, captured.lines[0],
                   json);
@@ -563,6 +579,10 @@ START_TEST(test_config_to_json_text)
                            "\t\t\"max_body_bytes\":\t16777216,\n"
                            "\t\t\"request_timeout_s\":\t30,\n"
                            "\t\t\"ingest\":\ttrue\n"
+                           "\t},\n"
+                           "\t\"state\":\t{\n"
+                           "\t\t\"file\":\t\"\",\n"
+                           "\t\t\"interval_s\":\t60\n"
                            "\t}\n"
                            "}");
     lt_free(json);

@@ -4,8 +4,10 @@
 # read-only, a copy of /etc) boots systemd as its PID 1, sharing the host's loopback. There
 # `systemctl start` returns once READY=1 came, the service runs as a dynamic user with a
 # readable STATUS=, `systemctl reload` keeps the counts, `systemctl stop` logs the final totals,
-# the three socket units hand their sockets to one activated service, the sandbox scores OK,
-# and a stuck ingest loop makes systemd's watchdog restart the daemon.
+# a counter checkpoint in the StateDirectory survives a restart, the three socket units hand
+# their sockets to one activated service, the sandbox scores OK, a stuck ingest loop makes
+# systemd's watchdog restart the daemon, and port 514 is refused until the contrib drop-in
+# grants CAP_NET_BIND_SERVICE.
 . "$(dirname "$0")/lib.sh"
 [ "${LT_HAVE_SYSTEMD:-yes}" = yes ] || skip_all "built without libsystemd"
 [ "$(id -u)" -eq 0 ] || skip_all "booting a container needs root"
@@ -36,10 +38,14 @@ esac
 TCP_PORT=$(lt_free_port) UDP_PORT=$(lt_free_port udp) HTTP_PORT=$(lt_free_port)
 URL=http://127.0.0.1:$HTTP_PORT
 mkdir -p "$R/etc/logtally"
-cat >"$R/etc/logtally/logtally.json" <<JSON
+# write_config [EXTRA]: the test's listeners, plus EXTRA top-level keys.
+write_config() {
+    cat >"$R/etc/logtally/logtally.json" <<JSON
 { "listen": { "tcp": ["127.0.0.1:$TCP_PORT"], "udp": ["127.0.0.1:$UDP_PORT"],
-              "http": "127.0.0.1:$HTTP_PORT" } }
+              "http": "127.0.0.1:$HTTP_PORT" } ${1:+, $1} }
 JSON
+}
+write_config
 
 systemd-nspawn -D "$R" --bind-ro=/usr --register=no --keep-unit -M "lt-test-$$" -b \
     --console=pipe >"$T/boot.log" 2>&1 &
@@ -93,6 +99,20 @@ assert_eq success "$(show Result)" "clean exit"
 assert_match 'final totals: events=8 .*err=5 warning=3' "$(ct journalctl -u logtallyd.service -o cat)" \
     "final totals in the journal"
 
+# --- StateDirectory=: the dynamic user keeps a counter checkpoint in /var/lib/logtally.
+write_config '"state": { "file": "/var/lib/logtally/state.json" }'
+ct systemctl start logtallyd.service
+printf 'kept %s\n' 1 2 3 | logger -n 127.0.0.1 -P "$TCP_PORT" -T -p daemon.err
+wait_processed 3
+ct systemctl stop logtallyd.service
+assert_match 'state: wrote the final checkpoint' "$(ct journalctl -u logtallyd.service -o cat)" \
+    "final checkpoint written under the sandbox"
+ct systemctl start logtallyd.service
+assert_eq 3 "$(metric 'logtally_events_total{level="err"}')" "err count restored after a restart"
+assert_eq 1 "$(metric logtally_state_restored)" "logtally_state_restored under systemd"
+ct systemctl stop logtallyd.service
+write_config
+
 
 # --- Socket activation: the three socket units, moved to the test's ports by drop-ins.
 dropin() { mkdir -p "$units/$1.d" && printf '[Socket]\n%s=\n%s=127.0.0.1:%s\n' "$2" "$2" "$3" >"$units/$1.d/port.conf"; }
@@ -122,10 +142,30 @@ ct python3 /opt/logtally/freeze_thread.py "$pid" lt-worker-0 /opt/logtally/relea
 FZ=$!
 lt_poll 5 grep -q '^frozen' "$T/freeze.out" || not_ok "worker frozen: $(cat "$T/freeze.out")"
 restarted() { [ "$(show NRestarts)" -ge 1 ] && [ "$(ct systemctl is-active logtallyd.service)" = active ]; }
-lt_poll 30 restarted && ok "the watchdog restarted the stuck daemon" || not_ok "NRestarts=$(show NRestarts)"
+lt_poll 30 restarted && ok "the watchdog restarted the stuck daemon" ||
+    { not_ok "NRestarts=$(show NRestarts)"; ct journalctl -u logtallyd.service -n 15 -o cat; }
 assert_match 'Watchdog timeout' "$(ct journalctl -u logtallyd.service -o cat)" "systemd logged the watchdog timeout"
 [ "$(show MainPID)" != "$pid" ] && ok "a new process serves" || not_ok "same MainPID $pid"
 touch "$R/opt/logtally/release"
 wait "$FZ" 2>/dev/null
 ct systemctl stop logtallyd.service logtallyd.socket logtallyd-udp.socket logtallyd-http.socket
+
+# --- Port 514: refused without a capability, bound with the contrib drop-in.
+sed -i "s/127.0.0.1:$TCP_PORT/127.0.0.1:514/" "$R/etc/logtally/logtally.json"
+ct systemctl reset-failed logtallyd.service 2>/dev/null
+if ct systemctl start logtallyd.service 2>/dev/null; then
+    not_ok "port 514 bound without the drop-in"
+else
+    assert_match 'cannot listen on tcp 127.0.0.1:514: permission denied' \
+        "$(ct journalctl -u logtallyd.service -o cat)" "no capability: 514 refused, and said why"
+fi
+cp "$LT_SRCDIR/contrib/systemd/port-514.conf" "$units/logtallyd.service.d/"
+ct systemctl daemon-reload
+ct systemctl reset-failed logtallyd.service 2>/dev/null
+ct systemctl start logtallyd.service
+assert_eq active "$(ct systemctl is-active logtallyd.service)" "port 514 with the drop-in"
+printf 'privileged %s\n' 1 2 3 | logger -n 127.0.0.1 -P 514 -T -p user.notice
+wait_processed 3
+assert_eq 3 "$(metric 'logtally_events_total{level="notice"}')" "lines through port 514 counted"
+ct systemctl stop logtallyd.service
 lt_finish
