@@ -29,6 +29,13 @@
     X("http.max_body_bytes", http_max_body_bytes)                                               \
     X("http.request_timeout_s", http_request_timeout_s)
 
+/* The listener keys, reloadable too: the workers and the HTTP server rebind (new addresses
+ * first). Kinds whose sockets came from systemd keep them: main checks that. */
+#define LT_CONFIG_LISTENER_KEYS(X)                                                              \
+    X("listen.tcp")                                                                             \
+    X("listen.udp")                                                                             \
+    X("listen.http")
+
 /* Receives one differing key (dotted path as in conf/KEYS.md, e.g. "limits.max_series") with
  * its old and new values as compact JSON. The strings live until the callback returns. */
 typedef void (*lt_config_diff_cb)(void *arg, const char *key, const char *old_value,
@@ -42,7 +49,8 @@ size_t lt_config_diff(const lt_config_t *old, const lt_config_t *new, lt_config_
 /* True when key (dotted path) takes effect on reload without a restart. */
 bool lt_config_is_reloadable(const char *key);
 
-/* Copies the reloadable settings of src into dst; the rest of dst stays as it is. */
+/* Copies the reloadable settings of src into dst, listeners included; the rest of dst stays
+ * as it is. */
 void lt_config_apply_reloadable(lt_config_t *dst, const lt_config_t *src);
 
 #endif

@@ -55,6 +55,26 @@ uint64_t lt_workers_reload(lt_workers_t *workers, const lt_worker_settings_t *se
  * from then on nothing reads what the settings before it pointed to (an old ring). */
 bool lt_workers_reloaded(const lt_workers_t *workers, uint64_t generation);
 
+/* A listener change being prepared by lt_workers_rebind_prepare. */
+typedef struct lt_workers_rebind_s lt_workers_rebind_t;
+
+/* First half of applying new listen.tcp and listen.udp lists: binds every address that is not
+ * open already (for every worker, as lt_workers_start does) and leaves the running listeners
+ * alone. A kind whose sockets came from systemd keeps them (its list is ignored). Sets *out
+ * to NULL when nothing changes. Returns 0, UV_EBUSY when a worker has not yet taken the
+ * previous change, or the bind error (logged; everything bound so far is closed again).
+ * Main thread only. */
+int lt_workers_rebind_prepare(lt_workers_t *workers, const lt_config_t *next,
+                              lt_workers_rebind_t **out);
+
+/* Second half: logs the changes and hands them to the workers with the next
+ * lt_workers_reload, which wakes them: each opens the new sockets on its own loop and closes
+ * the listeners no longer configured; accepted connections stay open. Frees rebind. */
+void lt_workers_rebind_commit(lt_workers_t *workers, lt_workers_rebind_t *rebind);
+
+/* Undoes lt_workers_rebind_prepare: closes what it bound and frees rebind (NULL is fine). */
+void lt_workers_rebind_abort(lt_workers_t *workers, lt_workers_rebind_t *rebind);
+
 /* Stops accepting, closes listeners and connections (counting what each had read), joins
  * the threads and frees everything. */
 void lt_workers_stop(lt_workers_t *workers);

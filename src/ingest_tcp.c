@@ -146,27 +146,51 @@ static void on_connection(uv_stream_t *server, int status)
         conn_close(c);
 }
 
+static void on_handle_closed(uv_handle_t *h)
+{
+    lt_free(h);
+}
+
+void lt_ingest_close_handle(uv_handle_t *h)
+{
+    if (h != NULL && !uv_is_closing(h))
+        uv_close(h, on_handle_closed);
+}
+
+uv_tcp_t *lt_ingest_tcp_listen(lt_worker_t *w, int fd)
+{
+    uv_tcp_t *l = lt_malloc(sizeof(*l));
+    uv_tcp_init(&w->loop, l);
+    l->data = w;
+    int rc = uv_tcp_open(l, fd);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)l, SOMAXCONN, on_connection);
+    if (rc != 0) {
+        lt_log(LT_LOG_ERR, "worker %u: cannot listen on tcp fd %d: %s", w->index, fd,
+               lt_strerror(rc));
+        lt_ingest_close_handle((uv_handle_t *)l);
+        return NULL;
+    }
+    return l;
+}
+
 int lt_ingest_tcp_start(lt_worker_t *w)
 {
     const lt_workers_t *ws = w->owner;
-    w->tcp_listeners = lt_calloc(ws->tcp_count + 1, sizeof(uv_tcp_t));
+    w->tcp_listeners = lt_calloc(ws->tcp_count + 1, sizeof(uv_tcp_t *));
     for (size_t a = 0; a < ws->tcp_count; a++) {
-        uv_tcp_t *l = &w->tcp_listeners[a];
-        int rc;
-        uv_tcp_init(&w->loop, l);
-        l->data = w;
-        if ((rc = uv_tcp_open(l, ws->tcp_fds[w->index * ws->tcp_count + a])) != 0
-            || (rc = uv_listen((uv_stream_t *)l, SOMAXCONN, on_connection)) != 0)
-            return rc;
+        w->tcp_listener_count = a + 1;
+        w->tcp_listeners[a] = lt_ingest_tcp_listen(w, ws->tcp_fds[w->index * ws->tcp_count + a]);
+        if (w->tcp_listeners[a] == NULL)
+            return UV_EINVAL;
     }
     return 0;
 }
 
 void lt_ingest_tcp_close_listeners(lt_worker_t *w)
 {
-    for (size_t a = 0; a < w->owner->tcp_count; a++)
-        if (!uv_is_closing((uv_handle_t *)&w->tcp_listeners[a]))
-            uv_close((uv_handle_t *)&w->tcp_listeners[a], NULL);
+    for (size_t a = 0; a < w->tcp_listener_count; a++)
+        lt_ingest_close_handle((uv_handle_t *)w->tcp_listeners[a]);
 }
 
 void lt_ingest_tcp_close_all(lt_worker_t *w)

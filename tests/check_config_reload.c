@@ -73,8 +73,10 @@ START_TEST(test_config_reload_reloadable_keys)
     ck_assert(lt_config_is_reloadable("ring.max_message_bytes"));
     ck_assert(lt_config_is_reloadable("ring.min_level"));
     ck_assert(!lt_config_is_reloadable("limits"));
-    ck_assert(!lt_config_is_reloadable("listen.http"));
-    ck_assert(!lt_config_is_reloadable("listen.tcp"));
+    ck_assert(lt_config_is_reloadable("listen.http"));
+    ck_assert(lt_config_is_reloadable("listen.tcp"));
+    ck_assert(lt_config_is_reloadable("listen.udp"));
+    ck_assert(!lt_config_is_reloadable("listen"));
     ck_assert(!lt_config_is_reloadable("workers"));
     ck_assert(!lt_config_is_reloadable("http"));
     ck_assert(!lt_config_is_reloadable(""));
@@ -112,11 +114,11 @@ START_TEST(test_config_reload_apply_copies_only_reloadable)
     ck_assert_uint_eq(running.labels, file.labels);
     ck_assert_uint_eq(running.ring_slots, 5);
     ck_assert_uint_eq(running.workers, 0);
-    ck_assert_uint_eq(running.tcp_count, 1);
+    ck_assert_uint_eq(running.tcp_count, 0);
 
     r = (record_t){"", 0};
-    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 2);
-    ck_assert_str_eq(r.text, "listen.tcp: [\"127.0.0.1:5514\"] -> []\nworkers: 0 -> 3\n");
+    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 1);
+    ck_assert_str_eq(r.text, "workers: 0 -> 3\n");
 }
 END_TEST
 

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # SIGHUP while a sender streams over one persistent TCP connection: labels, max_message_bytes,
-# the ring and the series limit change under load, a broken file is refused (and the reload
-# gauge says so), and at the end every message sent is counted, on the one connection that
-# was never closed.
+# the ring, the series limit and the listeners change under load, a broken file and a port
+# in use are refused whole (and the reload gauge says so), and at the end every message sent
+# is counted, on the one connection that was never closed although its listener was.
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T/c.json" <<'JSON'
-{ "max_message_bytes": 200, "labels": ["level"], "ring": { "slots": 100, "max_message_bytes": 128 },
+# The listeners come from the file only (lt_start's --tcp/--http would override it on reload).
+P1=$(lt_free_port) P2=$(lt_free_port) U1=$(lt_free_port udp) H1=$(lt_free_port) H2=$(lt_free_port)
+cat >"$T/c.json" <<JSON
+{ "listen": { "tcp": ["127.0.0.1:$P1"], "udp": ["127.0.0.1:$U1"], "http": "127.0.0.1:$H1" },
+  "max_message_bytes": 200, "labels": ["level"], "ring": { "slots": 100, "max_message_bytes": 128 },
   "limits": { "max_series": 50 } }
 JSON
-lt_start -c "$T/c.json" --workers 2
+"$LOGTALLYD" -c "$T/c.json" --workers 2 2>"$T/daemon.log" &
+LT_PID=$!
+started() { grep -q ' ready$' "$T/daemon.log"; }
+lt_poll 10 started || { cat "$T/daemon.log"; not_ok "daemon start"; lt_finish; }
+TCP_PORT=$P1 URL="http://127.0.0.1:$H1"
+accepts() { (exec 5<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # The sender: a thread streams err, warning and info lines (app "app1") in batches of 300
 # until told "stop", then prints what it sent per level; "long" sends one 1000-byte crit line
@@ -79,11 +87,14 @@ lt_poll 5 one_oversize && ok "1000 bytes over max_message_bytes 200: rejected" \
 
 # Reload 1: the app label, a larger max_message_bytes, a larger ring, a lower series limit.
 ring_before=$(stat "s['ring']['events']")
-cat >"$T/c.json" <<'JSON'
-{ "max_message_bytes": 4096, "labels": ["level", "app"], "ring": { "slots": 500, "max_message_bytes": 128 },
+cat >"$T/c.json" <<JSON
+{ "listen": { "tcp": ["127.0.0.1:$P1", "127.0.0.1:$P2"], "udp": ["127.0.0.1:$U1"], "http": "127.0.0.1:$H1" },
+  "max_message_bytes": 4096, "labels": ["level", "app"], "ring": { "slots": 500, "max_message_bytes": 128 },
   "limits": { "max_series": 40 } }
 JSON
 hup 1
+accepts "$P2" && ok "the added tcp listener accepts" || not_ok "nothing on $P2"
+probes=1
 t1=$(metric logtally_config_last_reload_success_timestamp_seconds)
 assert_match 'reload: labels: \["level"\] -> \["level","app"\] \(applied\)' "$(cat "$T/daemon.log")" "labels applied"
 assert_eq 500 "$(stat "s['ring']['slots']")" "ring.slots 500 in /api/v1/stats"
@@ -109,12 +120,36 @@ assert_eq "$t1" "$(metric logtally_config_last_reload_success_timestamp_seconds)
 assert_eq 500 "$(stat "s['ring']['slots']")" "ring unchanged"
 progress
 
-# Reload 3: good again, with a smaller ring that keeps only err and worse.
-cat >"$T/c.json" <<'JSON'
-{ "max_message_bytes": 4096, "labels": ["level", "app"], "ring": { "slots": 50, "min_level": "err", "max_message_bytes": 128 },
+# Reload 3: a valid file whose new tcp address is taken (by our own HTTP port): refused whole,
+# the ring change in it included, and the listeners stay as they were.
+cat >"$T/c.json" <<JSON
+{ "listen": { "tcp": ["127.0.0.1:$P1", "127.0.0.1:$P2", "127.0.0.1:$H1"], "udp": ["127.0.0.1:$U1"],
+              "http": "127.0.0.1:$H1" },
+  "max_message_bytes": 4096, "labels": ["level", "app"], "ring": { "slots": 77, "max_message_bytes": 128 },
   "limits": { "max_series": 40 } }
 JSON
 hup 3
+assert_match "reload: cannot listen on tcp 127.0.0.1:$H1: " "$(cat "$T/daemon.log")" "port in use logged"
+assert_eq 0 "$(metric logtally_config_last_reload_successful)" "gauge 0 after a refused bind"
+assert_eq 500 "$(stat "s['ring']['slots']")" "nothing of that reload applied"
+accepts "$P2" && ok "tcp listeners unchanged" || not_ok "nothing on $P2 any more"
+probes=$((probes + 1))
+progress
+
+# Reload 4: good again, with a smaller ring that keeps only err and worse, the sender's own
+# listener removed and HTTP moved.
+cat >"$T/c.json" <<JSON
+{ "listen": { "tcp": ["127.0.0.1:$P2"], "udp": ["127.0.0.1:$U1"], "http": "127.0.0.1:$H2" },
+  "max_message_bytes": 4096, "labels": ["level", "app"],
+  "ring": { "slots": 50, "min_level": "err", "max_message_bytes": 128 }, "limits": { "max_series": 40 } }
+JSON
+hup 4
+URL="http://127.0.0.1:$H2"
+accepts "$P1" && not_ok "the removed listener $P1 still accepts" || ok "the removed tcp listener refuses"
+accepts "$P2" && ok "the kept tcp listener accepts" || not_ok "nothing on $P2"
+probes=$((probes + 1))
+curl -s -o /dev/null "http://127.0.0.1:$H1/healthz" && not_ok "old http address still serves" \
+    || ok "old http address closed"
 assert_eq 1 "$(metric logtally_config_last_reload_successful)" "gauge 1 after a good load"
 t3=$(metric logtally_config_last_reload_success_timestamp_seconds)
 python3 -c "import sys; sys.exit(0 if $t3 > $t1 > $t0 else 1)" \
@@ -134,12 +169,15 @@ n() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" 
 total=$(($(n err) + $(n warning) + $(n info) + 1))
 wait_processed $((total + 1)) || not_ok "everything counted"
 for level in err warning info; do
-    assert_eq "$(n $level)" "$(stat "s['levels']['$level']")" "$level total across 3 reloads"
+    assert_eq "$(n $level)" "$(stat "s['levels']['$level']")" "$level total across 4 reloads"
 done
 assert_eq "$total" "$(stat "s['events_total']")" "events total"
 assert_eq 1 "$(stat "s['rejected_total']")" "only the first long line rejected"
-assert_eq 1 "$(metric 'logtally_connections_accepted_total{transport="tcp"}')" "one connection, never reopened"
-assert_eq 1 "$(stat "s['connections']['tcp']['open']")" "and still open"
+assert_eq $((1 + probes)) "$(metric 'logtally_connections_accepted_total{transport="tcp"}')" \
+    "the sender's connection and $probes probes: the sender never reconnected"
+one_open() { [ "$(stat "s['connections']['tcp']['open']")" = 1 ]; }
+lt_poll 5 one_open && ok "the sender's connection still open" \
+    || not_ok "open tcp connections: $(stat "s['connections']['tcp']['open']")"
 exec 3>&-
 wait "$SENDER"
 assert_eq "" "$(cat "$T/sender.err")" "sender saw no error"
