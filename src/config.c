@@ -86,6 +86,7 @@ static const conf_key_t http_keys[] = {
     INTEGER("max_body_bytes", KEY_SIZE, http_max_body_bytes, 1024, 268435456),
     INTEGER("request_timeout_s", KEY_UINT, http_request_timeout_s, 1, 3600),
     {.name = "ingest", .type = KEY_BOOL, .offset = FIELD(is_http_ingest_enabled)},
+    {.name = "auth_token_file", .type = KEY_PATH, .offset = FIELD(http_auth_token_file)},
 };
 
 static const conf_key_t state_keys[] = {
@@ -820,6 +821,7 @@ void lt_config_defaults(lt_config_t *c)
     c->http_max_body_bytes = 16777216;
     c->http_request_timeout_s = 30;
     c->is_http_ingest_enabled = true;
+    c->http_auth_token_file[0] = '\0';
 
     c->state_file[0] = '\0';
     c->state_interval_s = 60;
