@@ -4,67 +4,42 @@
  * first byte costs the same time as a wrong last one. */
 #include "lt_auth.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <uv.h>
 
 #include "lt_alloc.h"
+#include "lt_file.h"
 
 int lt_auth_load(lt_auth_t *auth, const char *path, bool *is_exposed)
 {
-    char buf[LT_AUTH_MAX_TOKEN_BYTES + 1];
+    char *buf = NULL;
     size_t n = 0;
-    int rc = 0;
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, &st) != 0) {
-        rc = -errno;
-        goto out;
-    }
-    while (n < sizeof(buf)) {
-        ssize_t got = read(fd, buf + n, sizeof(buf) - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            rc = -errno;
-            goto out;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    if (n > LT_AUTH_MAX_TOKEN_BYTES) {
-        rc = UV_E2BIG;
-        goto out;
-    }
+    int rc = lt_file_read(path, LT_AUTH_MAX_TOKEN_BYTES, &buf, &n);
+    if (rc == UV_EFBIG)
+        return UV_E2BIG;
+    if (rc != 0)
+        return rc;
     while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '
                      || buf[n - 1] == '\t'))
         n--;
-    if (n == 0) {
-        rc = UV_EINVAL;
-        goto out;
-    }
+    rc = n == 0 ? UV_EINVAL : 0;
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)buf[i] <= ' ' || buf[i] == 0x7f) {
+        if ((unsigned char)buf[i] <= ' ' || buf[i] == 0x7f)
             rc = UV_EINVAL;
-            goto out;
-        }
+    if (rc != 0) {
+        lt_free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
     lt_auth_free(auth);
-    auth->token = lt_malloc(n + 1);
-    memcpy(auth->token, buf, n);
-    auth->token[n] = '\0';
+    auth->token = buf;
     auth->len = n;
     if (is_exposed != NULL)
-        *is_exposed = (st.st_mode & (S_IRWXG | S_IRWXO)) != 0;
-out:
-    close(fd);
-    return rc;
+        *is_exposed = stat(path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0;
+    return 0;
 }
 
 void lt_auth_free(lt_auth_t *auth)
