@@ -9,6 +9,7 @@
 
 #include "lt_atomic.h"
 #include "lt_event.h"
+#include "lt_fdlimit.h"
 
 /* The HTTP status codes counted one by one in logtally_http_responses_total{code}: every code
  * the server and the routes send. Any other code is counted under "other". X(code) */
@@ -31,6 +32,8 @@ typedef struct {
     lt_counter_t connections_accepted[LT_TRANSPORT_COUNT];
     lt_counter_t connections_refused[LT_TRANSPORT_COUNT]; /* over max_connections */
     lt_counter_t idle_closed[LT_TRANSPORT_COUNT];         /* closed by a timeout */
+    lt_counter_t fd_limit_refused[LT_TRANSPORT_COUNT];    /* closed near RLIMIT_NOFILE */
+    lt_fdlimit_log_t fd_limit_log;                        /* their report's rate limit */
     lt_counter_t http_requests;                           /* HTTP requests answered */
     lt_counter_t http_responses[LT_HTTP_CODE_COUNT];      /* the same, by status code */
 } lt_stats_t;

@@ -244,6 +244,7 @@ cJSON *lt_api_stats_json(const lt_api_t *api)
         add_u64(c, "accepted", lt_counter_get(&st->connections_accepted[t]));
         add_u64(c, "refused", lt_counter_get(&st->connections_refused[t]));
         add_u64(c, "idle_closed", lt_counter_get(&st->idle_closed[t]));
+        add_u64(c, "fd_limit_refused", lt_counter_get(&st->fd_limit_refused[t]));
     }
 
     if (api->udp_info != NULL)

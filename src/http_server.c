@@ -8,6 +8,7 @@
 #include <llhttp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lt_alloc.h"
@@ -822,6 +823,17 @@ static void on_connection(uv_stream_t *listener, int status)
     int err = uv_accept(listener, (uv_stream_t *)&c->tcp);
     if (err != 0) {
         lt_log(LT_LOG_WARNING, "http: accept: %s", lt_strerror(err));
+        conn_close(c);
+        return;
+    }
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
+        lt_fdlimit_is_near(fd, LT_FDLIMIT_RESERVE_HTTP)) {
+        if (s->stats != NULL) {
+            lt_counter_add(&s->stats->fd_limit_refused[LT_TRANSPORT_HTTP], 1);
+            lt_fdlimit_report(&s->stats->fd_limit_log, "http", fd, LT_FDLIMIT_RESERVE_HTTP,
+                              (int64_t)time(NULL));
+        }
         conn_close(c);
         return;
     }

@@ -127,6 +127,15 @@ static void on_connection(uv_stream_t *server, int status)
         conn_close(c);
         return;
     }
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)&c->handle, &fd) == 0 &&
+        lt_fdlimit_is_near(fd, LT_FDLIMIT_RESERVE_INGEST)) {
+        lt_counter_add(&st->fd_limit_refused[LT_TRANSPORT_TCP], 1);
+        lt_fdlimit_report(&st->fd_limit_log, "tcp", fd, LT_FDLIMIT_RESERVE_INGEST,
+                          lt_worker_wall_ms() / 1000);
+        conn_close(c);
+        return;
+    }
     lt_counter_add(&st->connections_accepted[LT_TRANSPORT_TCP], 1);
     struct sockaddr_storage sa;
     int len = sizeof(sa);

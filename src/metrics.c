@@ -28,6 +28,8 @@
       "Connections closed at once because the connection limit was reached, by transport.")        \
     X(IDLE_CLOSED, "logtally_idle_closed_total", COUNTER,                                          \
       "Connections closed by a timeout, by transport.")                                            \
+    X(FD_LIMIT_REFUSED, "logtally_fd_limit_refused_total", COUNTER,                                \
+      "Connections closed at once because the process neared its open files limit, by transport.")\
     X(UDP_DROPPED, "logtally_udp_dropped_total", COUNTER,                                          \
       "Datagrams the kernel dropped because a UDP receive buffer was full.")                       \
     X(UDP_RCVBUF, "logtally_udp_receive_buffer_bytes", GAUGE,                                      \
@@ -417,6 +419,11 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
     for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
         sample_transport(out, FAMILY_IDLE_CLOSED, connected[i],
                          lt_counter_get(&st->idle_closed[connected[i]]));
+
+    family(out, FAMILY_FD_LIMIT_REFUSED, is_om);
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
+        sample_transport(out, FAMILY_FD_LIMIT_REFUSED, connected[i],
+                         lt_counter_get(&st->fd_limit_refused[connected[i]]));
 
     family(out, FAMILY_UDP_DROPPED, is_om);
     sample(out, FAMILY_UDP_DROPPED, udp.dropped);

@@ -5,8 +5,9 @@
 # `systemctl start` returns once READY=1 came, the service runs as a dynamic user with a
 # readable STATUS=, `systemctl reload` keeps the counts, `systemctl stop` logs the final totals,
 # a counter checkpoint in the StateDirectory survives a restart, the three socket units hand
-# their sockets to one activated service, the sandbox scores OK,
-# and a stuck ingest loop makes systemd's watchdog restart the daemon.
+# their sockets to one activated service, the sandbox scores OK, a stuck ingest loop makes
+# systemd's watchdog restart the daemon, and port 514 is refused until the contrib drop-in
+# grants CAP_NET_BIND_SERVICE.
 . "$(dirname "$0")/lib.sh"
 [ "${LT_HAVE_SYSTEMD:-yes}" = yes ] || skip_all "built without libsystemd"
 [ "$(id -u)" -eq 0 ] || skip_all "booting a container needs root"
@@ -141,10 +142,30 @@ ct python3 /opt/logtally/freeze_thread.py "$pid" lt-worker-0 /opt/logtally/relea
 FZ=$!
 lt_poll 5 grep -q '^frozen' "$T/freeze.out" || not_ok "worker frozen: $(cat "$T/freeze.out")"
 restarted() { [ "$(show NRestarts)" -ge 1 ] && [ "$(ct systemctl is-active logtallyd.service)" = active ]; }
-lt_poll 30 restarted && ok "the watchdog restarted the stuck daemon" || not_ok "NRestarts=$(show NRestarts)"
+lt_poll 30 restarted && ok "the watchdog restarted the stuck daemon" ||
+    { not_ok "NRestarts=$(show NRestarts)"; ct journalctl -u logtallyd.service -n 15 -o cat; }
 assert_match 'Watchdog timeout' "$(ct journalctl -u logtallyd.service -o cat)" "systemd logged the watchdog timeout"
 [ "$(show MainPID)" != "$pid" ] && ok "a new process serves" || not_ok "same MainPID $pid"
 touch "$R/opt/logtally/release"
 wait "$FZ" 2>/dev/null
 ct systemctl stop logtallyd.service logtallyd.socket logtallyd-udp.socket logtallyd-http.socket
+
+# --- Port 514: refused without a capability, bound with the contrib drop-in.
+sed -i "s/127.0.0.1:$TCP_PORT/127.0.0.1:514/" "$R/etc/logtally/logtally.json"
+ct systemctl reset-failed logtallyd.service 2>/dev/null
+if ct systemctl start logtallyd.service 2>/dev/null; then
+    not_ok "port 514 bound without the drop-in"
+else
+    assert_match 'cannot listen on tcp 127.0.0.1:514: permission denied' \
+        "$(ct journalctl -u logtallyd.service -o cat)" "no capability: 514 refused, and said why"
+fi
+cp "$LT_SRCDIR/contrib/systemd/port-514.conf" "$units/logtallyd.service.d/"
+ct systemctl daemon-reload
+ct systemctl reset-failed logtallyd.service 2>/dev/null
+ct systemctl start logtallyd.service
+assert_eq active "$(ct systemctl is-active logtallyd.service)" "port 514 with the drop-in"
+printf 'privileged %s\n' 1 2 3 | logger -n 127.0.0.1 -P 514 -T -p user.notice
+wait_processed 3
+assert_eq 3 "$(metric 'logtally_events_total{level="notice"}')" "lines through port 514 counted"
+ct systemctl stop logtallyd.service
 lt_finish

@@ -3,7 +3,8 @@
 """Stops one thread of a running process, leaving its other threads running, the way a loop
 stuck in a system call or a tight loop would look: PTRACE_SEIZE plus PTRACE_INTERRUPT act on
 a single task. Prints "frozen TID" once the thread is stopped, keeps it stopped until the file
-RELEASE exists (60 s at most), then detaches and prints "thawed".
+RELEASE exists (60 s at most), then detaches and prints "thawed"; if the process dies
+meanwhile, reaps the thread and prints "gone".
 
 usage: freeze_thread.py PID THREAD_NAME RELEASE"""
 import ctypes
@@ -39,6 +40,15 @@ os.waitpid(tid, WALL)
 print("frozen %d" % tid, flush=True)
 deadline = time.monotonic() + 60
 while not os.path.exists(release) and time.monotonic() < deadline:
+    # The process may be killed meanwhile (a watchdog's SIGABRT): its stopped thread then dies
+    # too, and only its tracer can reap it, without which the process never finishes exiting.
+    try:
+        done, status = os.waitpid(tid, os.WNOHANG | WALL)
+    except ChildProcessError:
+        done, status = tid, 0
+    if done == tid and not os.WIFSTOPPED(status):
+        print("gone", flush=True)
+        sys.exit(0)
     time.sleep(0.05)
 ptrace(PTRACE_DETACH, tid)
 print("thawed", flush=True)
