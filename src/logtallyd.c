@@ -2,7 +2,9 @@
 /* logtallyd: the daemon's main. Reads the configuration, starts the ingest workers, and runs
  * the HTTP server, the rates tick and the signal handlers on the main thread's own loop, so
  * that scrapes never wait behind ingest. Stays in the foreground (systemd style). */
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +465,40 @@ static void on_signal(uv_signal_t *s, int signum)
     d->http = NULL;
 }
 
+static bool is_loopback(const struct sockaddr_storage *sa)
+{
+    if (sa->ss_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->ss_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return false;
+}
+
+/* http.auth_token_file: read once at start; an unreadable or malformed file stops the start,
+ * since running open when the operator asked for a token would be worse. */
+static int load_token(daemon_t *d)
+{
+    const char *path = d->config.http_auth_token_file;
+    bool is_exposed = false;
+    if (path[0] == '\0')
+        return 0;
+    int rc = lt_auth_load(&d->api.auth, path, &is_exposed);
+    if (rc == UV_EINVAL)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: empty, or holds spaces or control bytes",
+               path);
+    else if (rc == UV_E2BIG)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: longer than %d bytes", path,
+               LT_AUTH_MAX_TOKEN_BYTES);
+    else if (rc != 0)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: %s", path, lt_strerror(rc));
+    else if (is_exposed)
+        lt_log(LT_LOG_WARNING, "http.auth_token_file %s: group or others may read it (chmod 600)",
+               path);
+    return rc;
+}
+
 static int start_http(daemon_t *d)
 {
     const lt_config_t *c = &d->config;
@@ -470,6 +506,8 @@ static int start_http(daemon_t *d)
     struct sockaddr_storage bound;
     char text[80];
     int rc;
+    if ((rc = load_token(d)) != 0)
+        return rc;
     if (d->inherited.http_fd >= 0) {
         int fd = d->inherited.http_fd;
         d->inherited.http_fd = -1; /* the server owns it now, even on error */
@@ -489,6 +527,11 @@ static int start_http(daemon_t *d)
     if (lt_http_server_address(d->http, &bound) == 0) {
         lt_worker_format_addr((const struct sockaddr *)&bound, text, sizeof(text));
         lt_log(LT_LOG_INFO, "listening on http %s", text);
+        if (d->api.auth.token == NULL && !is_loopback(&bound))
+            lt_log(LT_LOG_WARNING,
+                   "http %s is reachable beyond loopback without http.auth_token_file: anyone "
+                   "who reaches it can post events and read recent messages",
+                   text);
     }
     return 0;
 }
@@ -538,10 +581,11 @@ int main(int argc, char **argv)
     d.api.state = &d.state;
     d.api.not_ready = not_ready;
     d.api.not_ready_arg = &d;
-    /* The zero baseline, recorded before any listener runs and a whole second before the first
-     * timer tick (a tick in the same second would replace it): the oldest sample is never part
-     * of the history, so events counted before it would be missing from history and rates. */
-    uint64_t baseline[LT_LEVEL_COUNT]; /* zero, or the counts a checkpoint restored */
+    /* The baseline (zero, or the counts a checkpoint restored, which are no events of this
+     * second), recorded before any listener runs and a whole second before the first timer
+     * tick (a tick in the same second would replace it): the oldest sample is never part of
+     * the history, so events counted before it would be missing from history and rates. */
+    uint64_t baseline[LT_LEVEL_COUNT];
     lt_table_level_totals(&d.table, baseline);
     lt_rates_tick(d.rates, (int64_t)time(NULL), baseline);
     for (int l = 0; l < LT_LEVEL_COUNT; l++)
@@ -615,6 +659,7 @@ out_ring:
     for (int i = 0; i < RETIRED_RINGS; i++)
         lt_ring_free(d.retired[i].ring);
 out_table:
+    lt_auth_free(&d.api.auth);
     lt_table_free(&d.table);
     return exit_code;
 }
