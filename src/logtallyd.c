@@ -431,6 +431,7 @@ out_ring:
     lt_rates_free(d.rates);
     lt_ring_free(d.ring);
 out_table:
+    lt_api_free_caches(&d.api);
     lt_table_free(&d.table);
     return exit_code;
 }
