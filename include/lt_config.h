@@ -64,6 +64,7 @@ typedef struct {
     size_t http_max_body_bytes;     /* http.max_body_bytes (POST /api/v1/ingest) */
     unsigned http_request_timeout_s;/* http.request_timeout_s */
     bool is_http_ingest_enabled;    /* http.ingest */
+    char http_auth_token_file[LT_CONFIG_PATH_BYTES]; /* http.auth_token_file; "" = no token */
 
     char state_file[LT_CONFIG_PATH_BYTES]; /* state.file: checkpoint path; "" = no persistence */
     unsigned state_interval_s;      /* state.interval_s: seconds between checkpoints */

@@ -23,6 +23,7 @@ typedef struct {
     lt_slice_t query;        /* after '?', empty when none */
     lt_slice_t accept;       /* Accept header, empty when none */
     lt_slice_t content_type; /* Content-Type header, empty when none */
+    lt_slice_t authorization; /* Authorization header, empty when none */
     lt_slice_t body;         /* whole body (bounded by max_body_bytes) */
     const char *peer;        /* "127.0.0.1:40000" */
 } lt_http_request_t;

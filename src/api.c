@@ -606,7 +606,8 @@ out:
 
 /* The page's filter form uses the /api/v1/events parameters; with none it shows err and
  * worse, as the live table does. */
-static void handle_page(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res)
+static void handle_page(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res,
+                        bool is_authorized)
 {
     char *buf = lt_malloc(2 * req->query.n + 4);
     lt_strbuf_t stats = LT_STRBUF_INIT, events = LT_STRBUF_INIT;
@@ -617,7 +618,10 @@ static void handle_page(lt_api_t *api, const lt_http_request_t *req, lt_http_res
     if (f.min_level < 0 && f.level < 0)
         f.min_level = LT_LEVEL_ERR;
     lt_api_render_stats(api, &stats);
-    lt_api_render_events(api, &f, &events);
+    if (is_authorized)
+        lt_api_render_events(api, &f, &events);
+    else
+        lt_strbuf_puts(&events, "{\"events\":[]}");
     res->content_type = CT_HTML;
     res->extra_headers = PAGE_HEADERS;
     lt_web_render_page(stats.p, events.p, &f, &res->body);
@@ -978,9 +982,19 @@ void lt_api_handle(void *arg, const lt_http_request_t *req, lt_http_response_t *
         return;
     }
 
+    /* Without the token, ingest and the event texts answer 401; the page then leaves the
+     * events out, and counts stay open (Prometheus scrapes /metrics without credentials). */
+    bool is_authorized = lt_auth_allows(&api->auth, req->authorization);
+    if (!is_authorized && (routes[i].route == ROUTE_INGEST || routes[i].route == ROUTE_EVENTS)) {
+        res->status = 401;
+        res->extra_headers = "WWW-Authenticate: Bearer realm=\"logtally\"\r\n";
+        lt_strbuf_puts(&res->body, "a bearer token is required (http.auth_token_file)\n");
+        return;
+    }
+
     switch (routes[i].route) {
     case ROUTE_PAGE:
-        handle_page(api, req, res);
+        handle_page(api, req, res, is_authorized);
         break;
     case ROUTE_METRICS:
         if (wants_openmetrics(req->accept)) {

@@ -6,8 +6,6 @@
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +16,7 @@
 #include <uv.h>
 
 #include "lt_alloc.h"
+#include "lt_file.h"
 #include "lt_log.h"
 
 /* A config file is a few kilobytes; the cap only stops a wrong path (a log, a device) from
@@ -86,6 +85,7 @@ static const conf_key_t http_keys[] = {
     INTEGER("max_body_bytes", KEY_SIZE, http_max_body_bytes, 1024, 268435456),
     INTEGER("request_timeout_s", KEY_UINT, http_request_timeout_s, 1, 3600),
     {.name = "ingest", .type = KEY_BOOL, .offset = FIELD(is_http_ingest_enabled)},
+    {.name = "auth_token_file", .type = KEY_PATH, .offset = FIELD(http_auth_token_file)},
 };
 
 static const conf_key_t state_keys[] = {
@@ -737,52 +737,13 @@ out:
     return rc;
 }
 
-/* Reads the whole file; the loop (not st_size) also handles pipes and /proc-like files. */
-static int read_file(const char *path, char **out, size_t *out_len)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = NULL;
-    int fd, rc = 0;
-
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return -errno;
-    buf = lt_malloc(cap);
-    for (;;) {
-        if (len == cap) {
-            if (cap >= CONFIG_MAX_FILE_BYTES) {
-                rc = UV_EFBIG;
-                goto out;
-            }
-            cap *= 2;
-            buf = lt_realloc(buf, cap);
-        }
-        ssize_t got = read(fd, buf + len, cap - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            rc = -errno;
-            goto out;
-        }
-        if (got == 0)
-            break;
-        len += (size_t)got;
-    }
-    *out = buf;
-    *out_len = len;
-    buf = NULL;
-out:
-    lt_free(buf);
-    close(fd);
-    return rc;
-}
-
 int lt_config_load_file(lt_config_t *c, const char *path)
 {
     char *text = NULL;
     size_t n = 0;
     int rc;
 
-    if ((rc = read_file(path, &text, &n)) != 0) {
+    if ((rc = lt_file_read(path, CONFIG_MAX_FILE_BYTES, &text, &n)) != 0) {
         lt_log(LT_LOG_ERR, "%s: cannot read: %s", path, lt_strerror(rc));
         return rc;
     }
@@ -820,6 +781,7 @@ void lt_config_defaults(lt_config_t *c)
     c->http_max_body_bytes = 16777216;
     c->http_request_timeout_s = 30;
     c->is_http_ingest_enabled = true;
+    c->http_auth_token_file[0] = '\0';
 
     c->state_file[0] = '\0';
     c->state_interval_s = 60;

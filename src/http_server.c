@@ -43,6 +43,7 @@ typedef enum {
     HDR_OTHER,
     HDR_ACCEPT,
     HDR_CONTENT_TYPE,
+    HDR_AUTHORIZATION,
     HDR_EXPECT,
 } hdr_t;
 
@@ -96,6 +97,7 @@ struct conn_s {
     span_t url;
     span_t accept;
     span_t content_type;
+    span_t authorization;
     span_t body;
     span_t *value; /* the kept header whose value is being received, or NULL */
     size_t header_bytes;
@@ -220,7 +222,7 @@ static void request_reset(conn_t *c)
         c->req = NULL;
         c->req_cap = 0;
     }
-    c->url = c->accept = c->content_type = c->body = (span_t){0, 0};
+    c->url = c->accept = c->content_type = c->authorization = c->body = (span_t){0, 0};
     c->value = NULL;
     c->header_bytes = 0;
     c->hdr = HDR_OTHER;
@@ -357,6 +359,9 @@ static int on_header_field_complete(llhttp_t *p)
     } else if (field_is(c, "content-type")) {
         c->hdr = HDR_CONTENT_TYPE;
         err = begin_kept_value(c, &c->content_type);
+    } else if (field_is(c, "authorization")) {
+        c->hdr = HDR_AUTHORIZATION;
+        err = begin_kept_value(c, &c->authorization);
     } else if (field_is(c, "expect")) {
         c->hdr = HDR_EXPECT;
         c->expect_len = 0;
@@ -627,6 +632,7 @@ static void answer(conn_t *c)
     }
     req.accept = span_slice(c, c->accept);
     req.content_type = span_slice(c, c->content_type);
+    req.authorization = span_slice(c, c->authorization);
     req.body = span_slice(c, c->body);
     req.peer = c->peer;
 

@@ -2,7 +2,9 @@
 /* logtallyd: the daemon's main. Reads the configuration, starts the ingest workers, and runs
  * the HTTP server, the rates tick and the signal handlers on the main thread's own loop, so
  * that scrapes never wait behind ingest. Stays in the foreground (systemd style). */
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +288,40 @@ static void on_signal(uv_signal_t *s, int signum)
     d->http = NULL;
 }
 
+static bool is_loopback(const struct sockaddr_storage *sa)
+{
+    if (sa->ss_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->ss_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return false;
+}
+
+/* http.auth_token_file: read once at start; an unreadable or malformed file stops the start,
+ * since running open when the operator asked for a token would be worse. */
+static int load_token(daemon_t *d)
+{
+    const char *path = d->config.http_auth_token_file;
+    bool is_exposed = false;
+    if (path[0] == '\0')
+        return 0;
+    int rc = lt_auth_load(&d->api.auth, path, &is_exposed);
+    if (rc == UV_EINVAL)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: empty, or holds spaces or control bytes",
+               path);
+    else if (rc == UV_E2BIG)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: longer than %d bytes", path,
+               LT_AUTH_MAX_TOKEN_BYTES);
+    else if (rc != 0)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: %s", path, lt_strerror(rc));
+    else if (is_exposed)
+        lt_log(LT_LOG_WARNING, "http.auth_token_file %s: group or others may read it (chmod 600)",
+               path);
+    return rc;
+}
+
 static int start_http(daemon_t *d)
 {
     const lt_config_t *c = &d->config;
@@ -293,6 +329,8 @@ static int start_http(daemon_t *d)
     struct sockaddr_storage bound;
     char text[80];
     int rc;
+    if ((rc = load_token(d)) != 0)
+        return rc;
     if (d->inherited.http_fd >= 0) {
         int fd = d->inherited.http_fd;
         d->inherited.http_fd = -1; /* the server owns it now, even on error */
@@ -312,6 +350,11 @@ static int start_http(daemon_t *d)
     if (lt_http_server_address(d->http, &bound) == 0) {
         lt_worker_format_addr((const struct sockaddr *)&bound, text, sizeof(text));
         lt_log(LT_LOG_INFO, "listening on http %s", text);
+        if (d->api.auth.token == NULL && !is_loopback(&bound))
+            lt_log(LT_LOG_WARNING,
+                   "http %s is reachable beyond loopback without http.auth_token_file: anyone "
+                   "who reaches it can post events and read recent messages",
+                   text);
     }
     return 0;
 }
@@ -432,6 +475,7 @@ out_ring:
     lt_ring_free(d.ring);
 out_table:
     lt_api_free_caches(&d.api);
+    lt_auth_free(&d.api.auth);
     lt_table_free(&d.table);
     return exit_code;
 }

@@ -95,6 +95,8 @@ static const char *config_diff(const lt_config_t *a, const lt_config_t *b)
     SAME(http_max_body_bytes)
     SAME(http_request_timeout_s)
     SAME(is_http_ingest_enabled)
+    if (strcmp(a->http_auth_token_file, b->http_auth_token_file) != 0)
+        return "http_auth_token_file";
     if (strcmp(a->state_file, b->state_file) != 0)
         return "state_file";
     SAME(state_interval_s)
@@ -337,7 +339,7 @@ static const bad_case_t bad_cases[] = {
      "ring.Slots: unknown key (expected one of slots, max_message_bytes, min_level)"},
     {"{\"http\": {\"timeout\": 1}}",
      "http.timeout: unknown key (expected one of max_connections, max_header_bytes, "
-     "max_body_bytes, request_timeout_s, ingest)"},
+     "max_body_bytes, request_timeout_s, ingest, auth_token_file)"},
     {"{\"a\\nb\\u001b[31m\": 1}",
      "a?b?[31m: unknown key (expected one of listen, workers, max_message_bytes, labels, "
      "limits, udp, ring, http, state)"},
@@ -578,7 +580,8 @@ START_TEST(test_config_to_json_text)
                            "\t\t\"max_header_bytes\":\t16384,\n"
                            "\t\t\"max_body_bytes\":\t16777216,\n"
                            "\t\t\"request_timeout_s\":\t30,\n"
-                           "\t\t\"ingest\":\ttrue\n"
+                           "\t\t\"ingest\":\ttrue,\n"
+                           "\t\t\"auth_token_file\":\t\"\"\n"
                            "\t},\n"
                            "\t\"state\":\t{\n"
                            "\t\t\"file\":\t\"\",\n"
