@@ -572,6 +572,7 @@ START_TEST(test_api_metrics_missing_levels_filled)
                                     "logtally_events_total{level=\"debug\",app=\"\"} 0\n"
                                     "logtally_events_total{level=\"unknown\",app=\"\"} 0\n");
     free_res(&res);
+    lt_api_free_caches(&fx.api);
     lt_table_free(&fx.table);
 }
 END_TEST
