@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Renders bench/run's raw results (one JSON object per run) as RESULTS.md: a table per
 # workload with the median of the runs, ratios of logtally to each peer and to the ceiling,
-# and the machine. Appends bench/hotpath.md (profiles, before/after) when it exists.
+# and the machine. Appends bench/soak.md (the last soak) and bench/hotpath.md (profiles,
+# before/after) when they exist.
 import json
 import os
 import re
@@ -164,8 +165,10 @@ if notes:
         p("- %s" % n)
     p("")
 
-extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hotpath.md")
-if os.path.exists(extra) and not facts["quick"]:
-    p(open(extra).read().rstrip())
-    p("")
+# The soak's last result (bench/soak writes soak.md), then the profiles, kept across runs.
+for name in ("soak.md", "hotpath.md"):
+    extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+    if os.path.exists(extra) and not facts["quick"]:
+        p(open(extra).read().rstrip())
+        p("")
 print("\n".join(out))

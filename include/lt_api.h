@@ -31,6 +31,8 @@ typedef void (*lt_api_udp_info_cb)(void *arg, lt_udp_info_t *out);
  * NULL when ready, else a short static reason for the 503 body. Runs on the HTTP thread. */
 typedef const char *(*lt_api_not_ready_cb)(void *arg);
 
+typedef struct lt_api_metrics_cache_s lt_api_metrics_cache_t;
+
 typedef struct {
     const lt_config_t *config;
     const char *version;
@@ -46,7 +48,12 @@ typedef struct {
     void *not_ready_arg;
     lt_table_batch_t ingest_batch; /* HTTP ingest counts through its own batch */
     lt_auth_t auth;                /* bearer token for ingest and event texts; none: open */
+    lt_api_metrics_cache_t *metrics_cache; /* NULL until the first /metrics; lt_api_free_caches */
 } lt_api_t;
+
+/* Frees what the renderers keep in api between requests (the /metrics series order and label
+ * text) and sets it back to NULL. Call before the table is freed. */
+void lt_api_free_caches(lt_api_t *api);
 
 /* The lt_http_handler_cb of the daemon; arg is an lt_api_t. Routes: GET/HEAD / (the page,
  * see lt_web.h; it takes the /api/v1/events filters), /metrics, /api/v1/stats, /api/v1/events,

@@ -659,6 +659,7 @@ out_ring:
     for (int i = 0; i < RETIRED_RINGS; i++)
         lt_ring_free(d.retired[i].ring);
 out_table:
+    lt_api_free_caches(&d.api);
     lt_auth_free(&d.api.auth);
     lt_table_free(&d.table);
     return exit_code;

@@ -174,6 +174,8 @@ typedef struct {
     size_t n;
     size_t cap;
     unsigned labels;
+    bool is_by_visit; /* v[i].count is i, the visit index; the counts go to counts[i] */
+    uint64_t *counts;
 } collect_t;
 
 static lt_slice_t text_slice(const char *s)
@@ -192,6 +194,8 @@ static lt_api_series_t *collect_push(collect_t *c)
     if (c->n == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 64;
         c->v = lt_realloc(c->v, c->cap * sizeof(*c->v));
+        if (c->is_by_visit)
+            c->counts = lt_realloc(c->counts, c->cap * sizeof(*c->counts));
     }
     lt_api_series_t *s = &c->v[c->n++];
     for (int i = 0; i < LT_API_LABEL_COUNT; i++)
@@ -208,6 +212,10 @@ static void collect_one(void *arg, const lt_series_key_t *key, uint64_t count)
 
     s->level = (unsigned)key->level < LT_LEVEL_COUNT ? key->level : LT_LEVEL_UNKNOWN;
     s->count = count;
+    if (c->is_by_visit) {
+        c->counts[c->n - 1] = count;
+        s->count = c->n - 1;
+    }
     for (int i = 0; i < LT_API_LABEL_COUNT; i++) {
         if (!(c->labels & label_bits[i]))
             continue;
@@ -268,14 +276,20 @@ static int series_cmp(const void *va, const void *vb, void *arg)
     return 0;
 }
 
+/* Every READY series, sorted, not yet merged. */
+static void collect_sorted(const lt_api_t *api, collect_t *c)
+{
+    lt_table_foreach(api->tally.table, collect_one, c);
+    if (c->n > 0)
+        qsort_r(c->v, c->n, sizeof(*c->v), series_cmp, &c->labels);
+}
+
 size_t lt_api_collect_series(const lt_api_t *api, lt_api_series_t **out)
 {
-    collect_t c = {NULL, 0, 0, api->config->labels};
+    collect_t c = {NULL, 0, 0, api->config->labels, false, NULL};
     bool has_level[LT_LEVEL_COUNT] = {false};
 
-    lt_table_foreach(api->tally.table, collect_one, &c);
-    if (c.n > 0)
-        qsort_r(c.v, c.n, sizeof(*c.v), series_cmp, &c.labels);
+    collect_sorted(api, &c);
 
     /* Different keys can render alike (a level-only series made at startup and a series of
      * events without host, both host=""; a host cut to LT_TABLE_MAX_LABEL_BYTES); the
@@ -332,34 +346,145 @@ static void sample_transport(lt_strbuf_t *out, int f, lt_transport_t t, uint64_t
 /* Connection families exist for the transports that have connections. */
 static const lt_transport_t connected[] = {LT_TRANSPORT_TCP, LT_TRANSPORT_HTTP};
 
+/* Appends "logtally_events_total{level="info",host="web1"} " for s: what precedes the count. */
+static void sample_prefix(lt_strbuf_t *out, const lt_api_series_t *s, unsigned labels)
+{
+    lt_strbuf_puts(out, families[FAMILY_EVENTS].name);
+    lt_strbuf_append(out, "{level=\"", 8);
+    lt_strbuf_puts(out, lt_level_name(s->level));
+    lt_strbuf_append(out, "\"", 1);
+    for (int l = 0; l < LT_API_LABEL_COUNT; l++) {
+        if (!(labels & label_bits[l]))
+            continue;
+        lt_strbuf_append(out, ",", 1);
+        lt_strbuf_puts(out, label_names[l]);
+        lt_strbuf_append(out, "=\"", 2);
+        append_text(out, s->labels[l].p, s->labels[l].n, true);
+        lt_strbuf_append(out, "\"", 1);
+    }
+    lt_strbuf_append(out, "} ", 2);
+}
+
+/* The events family of the last scrape, kept because series are only ever added: while the
+ * table holds the same series, a scrape reads the counts and copies each sample's label text
+ * (escaped once, when built) instead of collecting, sorting and escaping them again. A
+ * sample ("group") sums the series whose labels render alike. */
+struct lt_api_metrics_cache_s {
+    const lt_table_t *table; /* what the groups were built from */
+    unsigned labels;
+    size_t visits;           /* series lt_table_foreach visited then */
+    size_t ngroups;
+    uint32_t *first;         /* group g sums counts[members[first[g]..first[g + 1])] */
+    uint32_t *members;
+    size_t *text_end;        /* group g's text is text.p[text_end[g - 1] (0 for g 0)..text_end[g]) */
+    lt_strbuf_t text;
+    uint64_t *counts;        /* this scrape's counts, by visit */
+    size_t ncounts;
+    size_t counts_cap;
+};
+
+static void cache_count_one(void *arg, const lt_series_key_t *key, uint64_t count)
+{
+    lt_api_metrics_cache_t *m = arg;
+    (void)key;
+    if (m->ncounts == m->counts_cap) {
+        m->counts_cap = m->counts_cap ? m->counts_cap * 2 : 64;
+        m->counts = lt_realloc(m->counts, m->counts_cap * sizeof(*m->counts));
+    }
+    m->counts[m->ncounts++] = count;
+}
+
+static void cache_group(lt_api_metrics_cache_t *m, const lt_api_series_t *s, uint32_t nmembers)
+{
+    m->first[m->ngroups] = nmembers;
+    sample_prefix(&m->text, s, m->labels);
+    m->text_end[m->ngroups++] = m->text.len;
+}
+
+/* Collects and sorts every series, groups those that render alike, adds an empty group for
+ * each level without a series (so all nine appear), renders each group's text, and leaves
+ * the counts of that same visit in m->counts. */
+static void cache_build(const lt_api_t *api, lt_api_metrics_cache_t *m)
+{
+    collect_t c = {NULL, 0, 0, api->config->labels, true, NULL};
+    collect_sorted(api, &c);
+
+    lt_free(m->counts);
+    m->counts = c.counts;
+    m->ncounts = c.n;
+    m->counts_cap = c.cap;
+    m->table = api->tally.table;
+    m->labels = c.labels;
+    m->visits = c.n;
+    m->ngroups = 0;
+    m->first = lt_realloc(m->first, (c.n + LT_LEVEL_COUNT + 1) * sizeof(*m->first));
+    m->text_end = lt_realloc(m->text_end, (c.n + LT_LEVEL_COUNT) * sizeof(*m->text_end));
+    m->members = lt_realloc(m->members, (c.n + 1) * sizeof(*m->members));
+    lt_strbuf_reset(&m->text);
+
+    lt_api_series_t empty;
+    for (int i = 0; i < LT_API_LABEL_COUNT; i++)
+        empty.labels[i] = text_slice("");
+    empty.count = 0;
+    int next_level = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        if (i == 0 || series_cmp(&c.v[i - 1], &c.v[i], &c.labels) != 0) {
+            for (; next_level < (int)c.v[i].level; next_level++) {
+                empty.level = (lt_level_t)next_level;
+                cache_group(m, &empty, (uint32_t)i);
+            }
+            next_level = (int)c.v[i].level + 1;
+            cache_group(m, &c.v[i], (uint32_t)i);
+        }
+        m->members[i] = (uint32_t)c.v[i].count; /* the visit index */
+    }
+    for (; next_level < LT_LEVEL_COUNT; next_level++) {
+        empty.level = (lt_level_t)next_level;
+        cache_group(m, &empty, (uint32_t)c.n);
+    }
+    m->first[m->ngroups] = (uint32_t)c.n;
+    lt_free(c.v);
+}
+
+void lt_api_free_caches(lt_api_t *api)
+{
+    lt_api_metrics_cache_t *m = api->metrics_cache;
+    if (m == NULL)
+        return;
+    lt_free(m->first);
+    lt_free(m->members);
+    lt_free(m->text_end);
+    lt_free(m->counts);
+    lt_strbuf_free(&m->text);
+    lt_free(m);
+    api->metrics_cache = NULL;
+}
+
 static void render_events(lt_api_t *api, lt_strbuf_t *out, bool is_om)
 {
-    lt_api_series_t *v;
-    size_t n = lt_api_collect_series(api, &v);
-    unsigned labels = api->config->labels;
+    if (api->metrics_cache == NULL)
+        api->metrics_cache = lt_calloc(1, sizeof(*api->metrics_cache));
+    lt_api_metrics_cache_t *m = api->metrics_cache;
+
+    /* Slots never empty and lt_table_foreach visits them in slot order, so a later visit sees
+     * a superset of an earlier one, in the same order: the same number is the same series. */
+    m->ncounts = 0;
+    lt_table_foreach(api->tally.table, cache_count_one, m);
+    if (m->table != api->tally.table || m->labels != api->config->labels ||
+        m->ncounts != m->visits)
+        cache_build(api, m);
 
     family(out, FAMILY_EVENTS, is_om);
-    /* Appends, not printf: with thousands of series, parsing formats was most of a scrape. */
-    const char *name = families[FAMILY_EVENTS].name;
-    for (size_t i = 0; i < n; i++) {
-        lt_strbuf_puts(out, name);
-        lt_strbuf_append(out, "{level=\"", 8);
-        lt_strbuf_puts(out, lt_level_name(v[i].level));
-        lt_strbuf_append(out, "\"", 1);
-        for (int l = 0; l < LT_API_LABEL_COUNT; l++) {
-            if (!(labels & label_bits[l]))
-                continue;
-            lt_strbuf_append(out, ",", 1);
-            lt_strbuf_puts(out, label_names[l]);
-            lt_strbuf_append(out, "=\"", 2);
-            append_text(out, v[i].labels[l].p, v[i].labels[l].n, true);
-            lt_strbuf_append(out, "\"", 1);
-        }
-        lt_strbuf_append(out, "} ", 2);
-        lt_strbuf_append_u64(out, v[i].count);
+    size_t text_start = 0;
+    for (size_t g = 0; g < m->ngroups; g++) {
+        uint64_t sum = 0;
+        for (uint32_t k = m->first[g]; k < m->first[g + 1]; k++)
+            sum += m->counts[m->members[k]];
+        lt_strbuf_append(out, m->text.p + text_start, m->text_end[g] - text_start);
+        lt_strbuf_append_u64(out, sum);
         lt_strbuf_append(out, "\n", 1);
+        text_start = m->text_end[g];
     }
-    lt_free(v);
 }
 
 static void render_state(const lt_state_metrics_t *m, lt_strbuf_t *out, bool is_om)

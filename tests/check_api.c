@@ -56,6 +56,7 @@ static void fx_init(fixture_t *fx, unsigned labels, size_t max_series, size_t ri
 
 static void fx_free(fixture_t *fx)
 {
+    lt_api_free_caches(&fx->api);
     lt_ring_free(fx->ring);
     lt_table_free(&fx->table);
 }
@@ -486,6 +487,68 @@ START_TEST(test_api_metrics_labels_sorted_merged)
 }
 END_TEST
 
+/* A scrape reuses the previous scrape's order and label text while the table holds the same
+ * series: counts move, new series (a new level, a new label set, one rendering like an old
+ * one) and a label change each show exactly as a scrape without that cache renders them. */
+static void assert_render_uncached(fixture_t *fx, const char *cached)
+{
+    lt_api_free_caches(&fx->api);
+    lt_strbuf_t fresh = LT_STRBUF_INIT;
+    lt_api_render_metrics(&fx->api, &fresh);
+    ck_assert_str_eq(cached, fresh.p);
+    lt_strbuf_free(&fresh);
+}
+
+START_TEST(test_api_metrics_rescrape_cached)
+{
+    fixture_t fx;
+    fx_init(&fx, LT_LABEL_HOST | LT_LABEL_APP, 100, 0);
+    table_add(&fx, LT_LEVEL_ERR, "web2", "api", LT_LABEL_UNSET, LT_LABEL_UNSET, 1);
+    table_add(&fx, LT_LEVEL_INFO, "web1", "api", LT_LABEL_UNSET, LT_LABEL_UNSET, 2);
+    lt_http_response_t res = get(&fx, "/metrics", NULL);
+    free_res(&res);
+
+    table_add(&fx, LT_LEVEL_INFO, "web1", "api", LT_LABEL_UNSET, LT_LABEL_UNSET, 5);
+    res = get(&fx, "/metrics", NULL);
+    ASSERT_LINE(res.body.p, "logtally_events_total{level=\"info\",host=\"web1\",app=\"api\"} 7");
+    assert_render_uncached(&fx, res.body.p);
+    free_res(&res);
+
+    table_add(&fx, LT_LEVEL_CRIT, "web0", "db", LT_LABEL_UNSET, LT_LABEL_UNSET, 3);
+    table_add(&fx, LT_LEVEL_ERR, "web1", "api", LT_LABEL_UNSET, LT_LABEL_UNSET, 4);
+    /* Renders like the pre-created err series: one sample, summed. */
+    table_add(&fx, LT_LEVEL_ERR, "", "", LT_FACILITY_NONE, LT_LABEL_UNSET, 6);
+    res = get(&fx, "/metrics", NULL);
+    /* clang-format off */
+    assert_events_labels(res.body.p,
+        "{level=\"emerg\",host=\"\",app=\"\"} 0\n"
+        "{level=\"alert\",host=\"\",app=\"\"} 0\n"
+        "{level=\"crit\",host=\"\",app=\"\"} 0\n"
+        "{level=\"crit\",host=\"web0\",app=\"db\"} 3\n"
+        "{level=\"err\",host=\"\",app=\"\"} 6\n"
+        "{level=\"err\",host=\"web1\",app=\"api\"} 4\n"
+        "{level=\"err\",host=\"web2\",app=\"api\"} 1\n"
+        "{level=\"warning\",host=\"\",app=\"\"} 0\n"
+        "{level=\"notice\",host=\"\",app=\"\"} 0\n"
+        "{level=\"info\",host=\"\",app=\"\"} 0\n"
+        "{level=\"info\",host=\"web1\",app=\"api\"} 7\n"
+        "{level=\"debug\",host=\"\",app=\"\"} 0\n"
+        "{level=\"unknown\",host=\"\",app=\"\"} 0\n");
+    /* clang-format on */
+    assert_render_uncached(&fx, res.body.p);
+    free_res(&res);
+
+    /* A reload that drops the app label: same series, new text. */
+    fx.config.labels = LT_LABEL_HOST;
+    res = get(&fx, "/metrics", NULL);
+    ASSERT_LINE(res.body.p, "logtally_events_total{level=\"info\",host=\"web1\"} 7");
+    ck_assert_ptr_null(strstr(res.body.p, "app=\""));
+    assert_render_uncached(&fx, res.body.p);
+    free_res(&res);
+    fx_free(&fx);
+}
+END_TEST
+
 /* A table without the pre-created series still shows all nine levels. */
 START_TEST(test_api_metrics_missing_levels_filled)
 {
@@ -511,6 +574,7 @@ START_TEST(test_api_metrics_missing_levels_filled)
                                     "logtally_events_total{level=\"debug\",app=\"\"} 0\n"
                                     "logtally_events_total{level=\"unknown\",app=\"\"} 0\n");
     free_res(&res);
+    lt_api_free_caches(&fx.api);
     lt_table_free(&fx.table);
 }
 END_TEST
@@ -1373,6 +1437,7 @@ static Suite *api_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, test_api_metrics_levels);
+    tcase_add_test(tc, test_api_metrics_rescrape_cached);
     tcase_add_test(tc, test_api_metrics_families);
     tcase_add_test(tc, test_api_metrics_udp_info_absent);
     tcase_add_test(tc, test_api_metrics_label_escaping);
