@@ -410,10 +410,11 @@ int main(int argc, char **argv)
     d.api.state = &d.state;
     d.api.not_ready = not_ready;
     d.api.not_ready_arg = &d;
-    /* The zero baseline, recorded before any listener runs and a whole second before the first
-     * timer tick (a tick in the same second would replace it): the oldest sample is never part
-     * of the history, so events counted before it would be missing from history and rates. */
-    uint64_t baseline[LT_LEVEL_COUNT]; /* zero, or the counts a checkpoint restored */
+    /* The baseline (zero, or the counts a checkpoint restored, which are no events of this
+     * second), recorded before any listener runs and a whole second before the first timer
+     * tick (a tick in the same second would replace it): the oldest sample is never part of
+     * the history, so events counted before it would be missing from history and rates. */
+    uint64_t baseline[LT_LEVEL_COUNT];
     lt_table_level_totals(&d.table, baseline);
     lt_rates_tick(d.rates, (int64_t)time(NULL), baseline);
     for (int l = 0; l < LT_LEVEL_COUNT; l++)
