@@ -17,8 +17,7 @@
     X("http.max_connections", http_max_connections)                                             \
     X("http.max_header_bytes", http_max_header_bytes)                                           \
     X("http.max_body_bytes", http_max_body_bytes)                                               \
-    X("http.request_timeout_s", http_request_timeout_s)                                         \
-    X("http.auth_token_file", http_auth_token_file)
+    X("http.request_timeout_s", http_request_timeout_s)
 
 /* Receives one differing key (dotted path as in conf/KEYS.md, e.g. "limits.max_series") with
  * its old and new values as compact JSON. The strings live until the callback returns. */

@@ -228,35 +228,6 @@ static void log_totals(daemon_t *d)
            (unsigned long long)bytes);
 }
 
-/* http.auth_token_file of c into d->api.auth: at start, where an unreadable or malformed file
- * stops the daemon (running open when the operator asked for a token would be worse), and on
- * SIGHUP, where the file is read again even under the same path (a rotated token) and a bad
- * one keeps the token in force. An empty path removes the token. */
-static int load_token(daemon_t *d, const lt_config_t *c)
-{
-    const char *path = c->http_auth_token_file;
-    bool is_exposed = false;
-    if (path[0] == '\0') {
-        if (d->api.auth.token != NULL)
-            lt_log(LT_LOG_WARNING, "http.auth_token_file removed: ingest and events are open");
-        lt_auth_free(&d->api.auth);
-        return 0;
-    }
-    int rc = lt_auth_load(&d->api.auth, path, &is_exposed);
-    if (rc == UV_EINVAL)
-        lt_log(LT_LOG_ERR, "http.auth_token_file %s: empty, or holds spaces or control bytes",
-               path);
-    else if (rc == UV_E2BIG)
-        lt_log(LT_LOG_ERR, "http.auth_token_file %s: longer than %d bytes", path,
-               LT_AUTH_MAX_TOKEN_BYTES);
-    else if (rc != 0)
-        lt_log(LT_LOG_ERR, "http.auth_token_file %s: %s", path, lt_strerror(rc));
-    else if (is_exposed)
-        lt_log(LT_LOG_WARNING, "http.auth_token_file %s: group or others may read it (chmod 600)",
-               path);
-    return rc;
-}
-
 static void log_diff(void *arg, const char *key, const char *old_value, const char *new_value)
 {
     lt_log(LT_LOG_NOTICE, "reload: %s: %s -> %s (%s)", key, old_value, new_value,
@@ -289,11 +260,6 @@ static void on_sighup(uv_signal_t *s, int signum)
         lt_log(LT_LOG_ERR, "reload failed: keeping the running configuration");
     } else {
         size_t n = lt_config_diff(&d->config, &next, log_diff, NULL);
-        if (load_token(d, &next) != 0) {
-            lt_log(LT_LOG_ERR, "reload: keeping the bearer token in force");
-            memcpy(next.http_auth_token_file, d->config.http_auth_token_file,
-                   sizeof(next.http_auth_token_file));
-        }
         /* Only fields no worker reads change, and only on this (the HTTP) thread. */
         lt_config_apply_reloadable(&d->config, &next);
         if (d->http != NULL) {
@@ -333,6 +299,29 @@ static bool is_loopback(const struct sockaddr_storage *sa)
     return false;
 }
 
+/* http.auth_token_file: read once at start; an unreadable or malformed file stops the start,
+ * since running open when the operator asked for a token would be worse. */
+static int load_token(daemon_t *d)
+{
+    const char *path = d->config.http_auth_token_file;
+    bool is_exposed = false;
+    if (path[0] == '\0')
+        return 0;
+    int rc = lt_auth_load(&d->api.auth, path, &is_exposed);
+    if (rc == UV_EINVAL)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: empty, or holds spaces or control bytes",
+               path);
+    else if (rc == UV_E2BIG)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: longer than %d bytes", path,
+               LT_AUTH_MAX_TOKEN_BYTES);
+    else if (rc != 0)
+        lt_log(LT_LOG_ERR, "http.auth_token_file %s: %s", path, lt_strerror(rc));
+    else if (is_exposed)
+        lt_log(LT_LOG_WARNING, "http.auth_token_file %s: group or others may read it (chmod 600)",
+               path);
+    return rc;
+}
+
 static int start_http(daemon_t *d)
 {
     const lt_config_t *c = &d->config;
@@ -340,7 +329,7 @@ static int start_http(daemon_t *d)
     struct sockaddr_storage bound;
     char text[80];
     int rc;
-    if ((rc = load_token(d, &d->config)) != 0)
+    if ((rc = load_token(d)) != 0)
         return rc;
     if (d->inherited.http_fd >= 0) {
         int fd = d->inherited.http_fd;

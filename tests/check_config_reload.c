@@ -63,7 +63,6 @@ START_TEST(test_config_reload_reloadable_keys)
     ck_assert(lt_config_is_reloadable("http.max_header_bytes"));
     ck_assert(lt_config_is_reloadable("http.max_body_bytes"));
     ck_assert(lt_config_is_reloadable("http.request_timeout_s"));
-    ck_assert(lt_config_is_reloadable("http.auth_token_file"));
     ck_assert(!lt_config_is_reloadable("limits.max_series"));
     ck_assert(!lt_config_is_reloadable("listen.http"));
     ck_assert(!lt_config_is_reloadable("listen.tcp"));
@@ -85,10 +84,9 @@ START_TEST(test_config_reload_apply_copies_only_reloadable)
     file.http_max_header_bytes = 2048;
     file.http_max_body_bytes = 4096;
     file.http_request_timeout_s = 5;
-    snprintf(file.http_auth_token_file, sizeof(file.http_auth_token_file), "/etc/token");
     file.max_series = 99;
     file.idle_timeout_s = 9;
-    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 8);
+    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 7);
 
     lt_config_apply_reloadable(&running, &file);
     ck_assert(!running.is_http_ingest_enabled);
@@ -96,7 +94,6 @@ START_TEST(test_config_reload_apply_copies_only_reloadable)
     ck_assert_uint_eq(running.http_max_header_bytes, 2048);
     ck_assert_uint_eq(running.http_max_body_bytes, 4096);
     ck_assert_uint_eq(running.http_request_timeout_s, 5);
-    ck_assert_str_eq(running.http_auth_token_file, "/etc/token");
     ck_assert_uint_eq(running.max_series, 10000);
     ck_assert_uint_eq(running.idle_timeout_s, 300);
 
