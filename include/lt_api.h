@@ -35,6 +35,8 @@ typedef struct {
     const lt_config_t *config;
     const char *version;
     double start_time_s;         /* process_start_time_seconds */
+    bool is_last_reload_ok;      /* logtally_config_last_reload_successful (start-up counts) */
+    double last_reload_ok_s;     /* logtally_config_last_reload_success_timestamp_seconds */
     lt_tally_t tally;            /* table, ring, stats, labels: shared with the listeners */
     const lt_rates_t *rates;     /* may be NULL */
     lt_api_udp_info_cb udp_info; /* may be NULL */

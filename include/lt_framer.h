@@ -31,6 +31,7 @@ typedef struct {
     char *buf;          /* holds a message split across feeds; max_message_bytes + 1 bytes,
                            allocated on first need and kept until lt_framer_free */
     size_t buf_len;
+    size_t buf_cap;     /* bytes allocated at buf (a reload may have changed the limit) */
     lt_framer_message_cb on_message;
     lt_framer_reject_cb on_reject;
     void *arg;
@@ -42,6 +43,11 @@ typedef struct {
  * being buffered. Either callback may be NULL. */
 void lt_framer_init(lt_framer_t *f, size_t max_message_bytes, lt_framer_message_cb on_message,
                     lt_framer_reject_cb on_reject, void *arg);
+
+/* Changes the limit between two feeds (a configuration reload). Messages completed after the
+ * call are held to the new limit; a counted frame already accepted under the old one keeps
+ * the room it was promised, and a longer limit grows the buffer. */
+void lt_framer_set_max_message_bytes(lt_framer_t *f, size_t max_message_bytes);
 
 /* Consumes all n bytes, calling back for every message they complete. Never fails. A digit
  * that starts a frame commits it to octet counting: a length that is not 1-10 digits without

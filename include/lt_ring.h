@@ -63,6 +63,16 @@ typedef struct lt_ring_s lt_ring_t;
 int lt_ring_new(lt_ring_t **ring, size_t slots, size_t max_message_bytes, lt_level_t min_level);
 void lt_ring_free(lt_ring_t *ring);
 
+/* A new ring with other settings that carries on from old (a configuration reload): the
+ * newest events of old that the new ring keeps (level <= min_level, at most `slots` of them)
+ * are copied with their seq, messages cut to the new max_message_bytes, and the new ring's
+ * tickets continue where old's were, so seq, lt_ring_pushed_total and
+ * lt_ring_overwritten_total never go back. Events pushed into old after this call are not in
+ * the new ring and not counted by it: callers swap writers over right after. old may be in
+ * use by writers meanwhile (read as lt_ring_query reads it). Errors as lt_ring_new. */
+int lt_ring_new_from(lt_ring_t **ring, const lt_ring_t *old, size_t slots,
+                     size_t max_message_bytes, lt_level_t min_level);
+
 /* True when ev's level is kept by this ring (cheap; call before lt_ring_push). */
 bool lt_ring_wants(const lt_ring_t *ring, lt_level_t level);
 

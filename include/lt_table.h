@@ -57,7 +57,8 @@ typedef struct lt_table_slot_s lt_table_slot_t;
 typedef struct {
     lt_table_slot_t *slots;   /* capacity hashed slots, then LT_LEVEL_COUNT overflow slots */
     uint32_t mask;            /* capacity - 1; capacity is a power of two */
-    size_t max_series;
+    size_t max_series;        /* as at init: what the slots and the arena were sized for */
+    _Atomic uint32_t series_limit; /* the cap in force, 1..max_series (lowered by a reload) */
     _Atomic uint32_t nseries; /* series inserted, overflow series excluded */
     lt_counter_t overflow_total; /* events counted into an overflow series */
     char *arena;              /* host and app bytes of every series, max_series * 2 * 255 */
@@ -77,8 +78,18 @@ void lt_table_free(lt_table_t *t);
  * when series carry no labels (or whenever level-only series are wanted). */
 void lt_table_precreate_levels(lt_table_t *t);
 
+/* Changes the series cap in force (a configuration reload): new series beyond limit go to
+ * the overflow series, series already in the table keep counting even when there are more
+ * than limit of them. Raising it back up to the max_series of lt_table_init works too; the
+ * table cannot grow past that. Returns 0, or UV_EINVAL when limit is 0 or above max_series
+ * (nothing changes). Safe while other threads look up (one relaxed store). */
+int lt_table_set_series_limit(lt_table_t *t, size_t limit);
+
+/* The series cap in force (max_series until lt_table_set_series_limit changes it). */
+size_t lt_table_series_limit(const lt_table_t *t);
+
 /* Finds the series for key, inserting it if new, and returns its id (stable for the table's
- * life). When max_series series exist already, returns the overflow series of key->level
+ * life). When the series limit is reached already, returns the overflow series of key->level
  * and sets *is_overflow (which may be NULL; it is set to false otherwise). A key with
  * is_overflow set maps straight to its level's overflow series. host and app are cut to
  * LT_TABLE_MAX_LABEL_BYTES (back to a UTF-8 character boundary) before hashing, so values

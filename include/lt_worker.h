@@ -6,7 +6,9 @@
 #ifndef LT_WORKER_H
 #define LT_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "lt_activation.h"
@@ -15,6 +17,18 @@
 #include "lt_tally.h"
 
 typedef struct lt_workers_s lt_workers_t;
+
+/* Everything a running worker reads: each worker holds its own copy, so that a reload can
+ * replace it without any thread reading a value while another writes it. */
+typedef struct {
+    lt_tally_t tally;          /* table, ring (may be NULL), stats, labels */
+    unsigned max_connections;  /* limits.max_connections, across all workers */
+    size_t max_message_bytes;  /* max_message_bytes */
+    unsigned idle_timeout_s;   /* limits.idle_timeout_s; 0 = never */
+} lt_worker_settings_t;
+
+/* The settings for config and tally (a convenience for main and the reload). */
+lt_worker_settings_t lt_worker_settings(const lt_config_t *config, const lt_tally_t *tally);
 
 /* Binds every configured TCP and UDP address (port 0 is resolved once, then shared by all
  * workers) and starts config->workers threads. Logs "listening on tcp ADDR" per address.
@@ -28,6 +42,38 @@ int lt_workers_start(lt_workers_t **workers, const lt_config_t *config, const lt
  * is the same as lt_workers_start. */
 int lt_workers_start_inherited(lt_workers_t **workers, const lt_config_t *config,
                                const lt_tally_t *tally, const lt_activation_t *inherited);
+
+/* Hands new settings to every worker: main puts them in a mutex-protected mailbox and wakes
+ * each worker's reload async; a worker adopts them on its own thread between two reads
+ * (open TCP connections get the new max_message_bytes for their next message) and then
+ * acknowledges. Returns the reload's generation for lt_workers_reloaded. Sets the UDP
+ * sockets' receive buffer to udp_rcvbuf_bytes when it is not 0. Main thread only. */
+uint64_t lt_workers_reload(lt_workers_t *workers, const lt_worker_settings_t *settings,
+                           size_t udp_rcvbuf_bytes);
+
+/* True once every worker has adopted the settings of reload generation (or a later one):
+ * from then on nothing reads what the settings before it pointed to (an old ring). */
+bool lt_workers_reloaded(const lt_workers_t *workers, uint64_t generation);
+
+/* A listener change being prepared by lt_workers_rebind_prepare. */
+typedef struct lt_workers_rebind_s lt_workers_rebind_t;
+
+/* First half of applying new listen.tcp and listen.udp lists: binds every address that is not
+ * open already (for every worker, as lt_workers_start does) and leaves the running listeners
+ * alone. A kind whose sockets came from systemd keeps them (its list is ignored). Sets *out
+ * to NULL when nothing changes. Returns 0, UV_EBUSY when a worker has not yet taken the
+ * previous change, or the bind error (logged; everything bound so far is closed again).
+ * Main thread only. */
+int lt_workers_rebind_prepare(lt_workers_t *workers, const lt_config_t *next,
+                              lt_workers_rebind_t **out);
+
+/* Second half: logs the changes and hands them to the workers with the next
+ * lt_workers_reload, which wakes them: each opens the new sockets on its own loop and closes
+ * the listeners no longer configured; accepted connections stay open. Frees rebind. */
+void lt_workers_rebind_commit(lt_workers_t *workers, lt_workers_rebind_t *rebind);
+
+/* Undoes lt_workers_rebind_prepare: closes what it bound and frees rebind (NULL is fine). */
+void lt_workers_rebind_abort(lt_workers_t *workers, lt_workers_rebind_t *rebind);
 
 /* Stops accepting, closes listeners and connections (counting what each had read), joins
  * the threads and frees everything. */

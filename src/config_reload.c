@@ -14,6 +14,9 @@ static const char *const reloadable_keys[] = {
 #define RELOADABLE_KEY(key, field) key,
     LT_CONFIG_RELOADABLE_MAP(RELOADABLE_KEY)
 #undef RELOADABLE_KEY
+#define LISTENER_KEY(key) key,
+    LT_CONFIG_LISTENER_KEYS(LISTENER_KEY)
+#undef LISTENER_KEY
 };
 
 bool lt_config_is_reloadable(const char *key)
@@ -29,6 +32,12 @@ void lt_config_apply_reloadable(lt_config_t *dst, const lt_config_t *src)
 #define APPLY_FIELD(key, field) dst->field = src->field;
     LT_CONFIG_RELOADABLE_MAP(APPLY_FIELD)
 #undef APPLY_FIELD
+    memcpy(dst->tcp, src->tcp, sizeof(dst->tcp));
+    dst->tcp_count = src->tcp_count;
+    memcpy(dst->udp, src->udp, sizeof(dst->udp));
+    dst->udp_count = src->udp_count;
+    dst->http = src->http;
+    dst->is_http_enabled = src->is_http_enabled;
 }
 
 static cJSON *parse_config(const lt_config_t *c)

@@ -50,10 +50,17 @@ static void deliver(lt_framer_t *f, const char *p, size_t n)
 /* Appends to the split-message buffer. Callers have checked that the total stays within
  * max_message_bytes + 1, the room a message plus one CR (or a counted frame plus one trailer
  * byte) needs; that bound is why the buffer never grows. */
+static void buffer_reserve(lt_framer_t *f, size_t bytes)
+{
+    if (f->buf_cap >= bytes)
+        return;
+    f->buf = lt_realloc(f->buf, bytes);
+    f->buf_cap = bytes;
+}
+
 static void buffer_append(lt_framer_t *f, const char *p, size_t n)
 {
-    if (f->buf == NULL)
-        f->buf = lt_malloc(f->max_message_bytes + 1);
+    buffer_reserve(f, f->max_message_bytes + 1);
     memcpy(f->buf + f->buf_len, p, n);
     f->buf_len += n;
 }
@@ -305,6 +312,7 @@ void lt_framer_free(lt_framer_t *f)
 {
     lt_free(f->buf);
     f->buf = NULL;
+    f->buf_cap = 0;
     reset(f);
 }
 
@@ -318,4 +326,15 @@ size_t lt_framer_strip_trailer(const char *p, size_t n)
         n--;
     }
     return n;
+}
+
+void lt_framer_set_max_message_bytes(lt_framer_t *f, size_t max_message_bytes)
+{
+    /* ST_COUNTED checked frame_len against the old limit when its header ended: the rest of
+     * that frame must still fit, whatever the new limit says (deliver then judges it). */
+    if (f->state == ST_COUNTED)
+        buffer_reserve(f, f->buf_len + f->frame_len);
+    f->max_message_bytes = max_message_bytes;
+    if (f->buf != NULL)
+        buffer_reserve(f, max_message_bytes + 1);
 }

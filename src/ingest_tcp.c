@@ -22,20 +22,20 @@ struct lt_tcp_conn_s {
 
 static lt_stats_t *stats_of(lt_worker_t *w)
 {
-    return w->owner->tally.stats;
+    return w->settings.tally.stats;
 }
 
 static void on_message(void *arg, const char *p, size_t n)
 {
     lt_tcp_conn_t *c = arg;
     lt_worker_t *w = c->worker;
-    lt_tally_message(&w->owner->tally, &w->batch, LT_TRANSPORT_TCP, c->peer, p, n, w->now_ms);
+    lt_tally_message(&w->settings.tally, &w->batch, LT_TRANSPORT_TCP, c->peer, p, n, w->now_ms);
 }
 
 static void on_reject(void *arg, lt_reject_t reason)
 {
     lt_tcp_conn_t *c = arg;
-    lt_tally_reject(&c->worker->owner->tally, LT_TRANSPORT_TCP, reason);
+    lt_tally_reject(&c->worker->settings.tally, LT_TRANSPORT_TCP, reason);
 }
 
 static void on_closed(uv_handle_t *h)
@@ -60,7 +60,7 @@ static void conn_close(lt_tcp_conn_t *c)
         return;
     c->is_closing = true;
     lt_framer_finish(&c->framer);
-    lt_table_batch_flush(c->worker->owner->tally.table, &c->worker->batch);
+    lt_table_batch_flush(c->worker->settings.tally.table, &c->worker->batch);
     uv_close((uv_handle_t *)&c->handle, on_closed);
 }
 
@@ -83,7 +83,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         c->last_read_ms = w->now_ms;
         lt_counter_add(&stats_of(w)->received_bytes[LT_TRANSPORT_TCP], (uint64_t)nread);
         lt_framer_feed(&c->framer, buf->base, (size_t)nread);
-        lt_table_batch_flush(w->owner->tally.table, &w->batch);
+        lt_table_batch_flush(w->settings.tally.table, &w->batch);
     } else if (nread < 0) {
         conn_close(c);
     }
@@ -107,7 +107,7 @@ static void on_connection(uv_stream_t *server, int status)
     /* Reserve a place first, so that workers racing for the last one cannot both win. */
     int64_t open = atomic_fetch_add_explicit(&st->connections[LT_TRANSPORT_TCP], 1,
                                              memory_order_relaxed);
-    if (open >= (int64_t)w->owner->config->max_connections) {
+    if (open >= (int64_t)w->settings.max_connections) {
         lt_gauge_add(&st->connections[LT_TRANSPORT_TCP], -1);
         uv_tcp_t *refused = lt_malloc(sizeof(*refused));
         uv_tcp_init(&w->loop, refused);
@@ -125,7 +125,7 @@ static void on_connection(uv_stream_t *server, int status)
     if (w->conns != NULL)
         w->conns->prev = c;
     w->conns = c;
-    lt_framer_init(&c->framer, w->owner->config->max_message_bytes, on_message, on_reject, c);
+    lt_framer_init(&c->framer, w->settings.max_message_bytes, on_message, on_reject, c);
     if (uv_accept(server, (uv_stream_t *)&c->handle) != 0) {
         conn_close(c);
         return;
@@ -149,27 +149,51 @@ static void on_connection(uv_stream_t *server, int status)
         conn_close(c);
 }
 
+static void on_handle_closed(uv_handle_t *h)
+{
+    lt_free(h);
+}
+
+void lt_ingest_close_handle(uv_handle_t *h)
+{
+    if (h != NULL && !uv_is_closing(h))
+        uv_close(h, on_handle_closed);
+}
+
+uv_tcp_t *lt_ingest_tcp_listen(lt_worker_t *w, int fd)
+{
+    uv_tcp_t *l = lt_malloc(sizeof(*l));
+    uv_tcp_init(&w->loop, l);
+    l->data = w;
+    int rc = uv_tcp_open(l, fd);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)l, SOMAXCONN, on_connection);
+    if (rc != 0) {
+        lt_log(LT_LOG_ERR, "worker %u: cannot listen on tcp fd %d: %s", w->index, fd,
+               lt_strerror(rc));
+        lt_ingest_close_handle((uv_handle_t *)l);
+        return NULL;
+    }
+    return l;
+}
+
 int lt_ingest_tcp_start(lt_worker_t *w)
 {
     const lt_workers_t *ws = w->owner;
-    w->tcp_listeners = lt_calloc(ws->tcp_count + 1, sizeof(uv_tcp_t));
+    w->tcp_listeners = lt_calloc(ws->tcp_count + 1, sizeof(uv_tcp_t *));
     for (size_t a = 0; a < ws->tcp_count; a++) {
-        uv_tcp_t *l = &w->tcp_listeners[a];
-        int rc;
-        uv_tcp_init(&w->loop, l);
-        l->data = w;
-        if ((rc = uv_tcp_open(l, ws->tcp_fds[w->index * ws->tcp_count + a])) != 0
-            || (rc = uv_listen((uv_stream_t *)l, SOMAXCONN, on_connection)) != 0)
-            return rc;
+        w->tcp_listener_count = a + 1;
+        w->tcp_listeners[a] = lt_ingest_tcp_listen(w, ws->tcp_fds[w->index * ws->tcp_count + a]);
+        if (w->tcp_listeners[a] == NULL)
+            return UV_EINVAL;
     }
     return 0;
 }
 
 void lt_ingest_tcp_close_listeners(lt_worker_t *w)
 {
-    for (size_t a = 0; a < w->owner->tcp_count; a++)
-        if (!uv_is_closing((uv_handle_t *)&w->tcp_listeners[a]))
-            uv_close((uv_handle_t *)&w->tcp_listeners[a], NULL);
+    for (size_t a = 0; a < w->tcp_listener_count; a++)
+        lt_ingest_close_handle((uv_handle_t *)w->tcp_listeners[a]);
 }
 
 void lt_ingest_tcp_close_all(lt_worker_t *w)
@@ -178,9 +202,15 @@ void lt_ingest_tcp_close_all(lt_worker_t *w)
         conn_close(c);
 }
 
+void lt_ingest_tcp_apply_limits(lt_worker_t *w)
+{
+    for (lt_tcp_conn_t *c = w->conns; c != NULL; c = c->next)
+        lt_framer_set_max_message_bytes(&c->framer, w->settings.max_message_bytes);
+}
+
 void lt_ingest_tcp_sweep_idle(lt_worker_t *w)
 {
-    int64_t limit_ms = (int64_t)w->owner->config->idle_timeout_s * 1000;
+    int64_t limit_ms = (int64_t)w->settings.idle_timeout_s * 1000;
     if (limit_ms <= 0)
         return;
     for (lt_tcp_conn_t *c = w->conns; c != NULL; c = c->next) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lt_alloc.h"
+#include "lt_log.h"
 #include "lt_tally.h"
 #include "worker_internal.h"
 
@@ -33,14 +34,14 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
                     unsigned flags)
 {
     lt_worker_t *w = h->data;
-    const lt_tally_t *tally = &w->owner->tally;
+    const lt_tally_t *tally = &w->settings.tally;
 
     if (nread > 0 && addr != NULL) {
         if (!(flags & UV_UDP_MMSG_CHUNK) || w->now_ms == 0)
             w->now_ms = lt_worker_wall_ms();
         lt_counter_add(&tally->stats->received_bytes[LT_TRANSPORT_UDP], (uint64_t)nread);
         size_t n = lt_framer_strip_trailer(buf->base, (size_t)nread);
-        if ((flags & UV_UDP_PARTIAL) || n > w->owner->config->max_message_bytes)
+        if ((flags & UV_UDP_PARTIAL) || n > w->settings.max_message_bytes)
             lt_tally_reject(tally, LT_TRANSPORT_UDP, LT_REJECT_OVERSIZE);
         else if (n > 0)
             lt_tally_message(tally, &w->batch, LT_TRANSPORT_UDP, peer_text(w, addr), buf->base, n,
@@ -53,27 +54,42 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
     }
 }
 
+uv_udp_t *lt_ingest_udp_open(lt_worker_t *w, int fd)
+{
+    uv_udp_t *u = lt_malloc(sizeof(*u));
+    /* AF_UNSPEC: libuv creates no socket of its own; we hand it the SO_REUSEPORT one. */
+    int rc = uv_udp_init_ex(&w->loop, u, AF_UNSPEC | UV_UDP_RECVMMSG);
+    if (rc != 0) {
+        lt_free(u);
+        lt_log(LT_LOG_ERR, "worker %u: cannot open udp fd %d: %s", w->index, fd, lt_strerror(rc));
+        return NULL;
+    }
+    u->data = w;
+    if (w->udp_buf == NULL) /* the first UDP socket, maybe added by a reload */
+        w->udp_buf = lt_malloc((size_t)LT_UDP_SLOT_BYTES * LT_UDP_BATCH);
+    if ((rc = uv_udp_open(u, fd)) != 0 || (rc = uv_udp_recv_start(u, on_alloc, on_recv)) != 0) {
+        lt_log(LT_LOG_ERR, "worker %u: cannot open udp fd %d: %s", w->index, fd, lt_strerror(rc));
+        lt_ingest_close_handle((uv_handle_t *)u);
+        return NULL;
+    }
+    return u;
+}
+
 int lt_ingest_udp_start(lt_worker_t *w)
 {
     const lt_workers_t *ws = w->owner;
-    w->udp_sockets = lt_calloc(ws->udp_count + 1, sizeof(uv_udp_t));
+    w->udp_sockets = lt_calloc(ws->udp_count + 1, sizeof(uv_udp_t *));
     for (size_t a = 0; a < ws->udp_count; a++) {
-        uv_udp_t *u = &w->udp_sockets[a];
-        int rc;
-        /* AF_UNSPEC: libuv creates no socket of its own; we hand it the SO_REUSEPORT one. */
-        if ((rc = uv_udp_init_ex(&w->loop, u, AF_UNSPEC | UV_UDP_RECVMMSG)) != 0)
-            return rc;
-        u->data = w;
-        if ((rc = uv_udp_open(u, ws->udp_fds[w->index * ws->udp_count + a])) != 0
-            || (rc = uv_udp_recv_start(u, on_alloc, on_recv)) != 0)
-            return rc;
+        w->udp_socket_count = a + 1;
+        w->udp_sockets[a] = lt_ingest_udp_open(w, ws->udp_fds[w->index * ws->udp_count + a]);
+        if (w->udp_sockets[a] == NULL)
+            return UV_EINVAL;
     }
     return 0;
 }
 
 void lt_ingest_udp_close(lt_worker_t *w)
 {
-    for (size_t a = 0; a < w->owner->udp_count; a++)
-        if (!uv_is_closing((uv_handle_t *)&w->udp_sockets[a]))
-            uv_close((uv_handle_t *)&w->udp_sockets[a], NULL);
+    for (size_t a = 0; a < w->udp_socket_count; a++)
+        lt_ingest_close_handle((uv_handle_t *)w->udp_sockets[a]);
 }

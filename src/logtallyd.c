@@ -28,6 +28,7 @@
 #include "lt_worker.h"
 
 #define RATES_HISTORY_S 960
+#define RETIRED_RINGS 8 /* rings replaced by reloads that workers may still push into */
 
 typedef struct {
     uv_loop_t *loop;
@@ -46,9 +47,14 @@ typedef struct {
     uv_timer_t watchdog;      /* running only when systemd set WATCHDOG_USEC */
     lt_activation_t inherited; /* sockets systemd passed, until handed to their owners */
     bool is_ready;            /* every listener bound: READY=1 was sent */
+    bool is_inherited[3];     /* tcp, udp, http sockets came from systemd: kept on reload */
     uint64_t last_events;     /* events total at the previous tick, for STATUS= */
     int argc;                 /* kept to re-read the configuration on SIGHUP */
     char **argv;
+    struct {
+        lt_ring_t *ring;      /* replaced by a reload; freed once every worker moved on */
+        uint64_t generation;  /* the lt_workers_reload that moved them */
+    } retired[RETIRED_RINGS];
 } daemon_t;
 
 static void usage(FILE *out)
@@ -170,9 +176,22 @@ static double wall_seconds(void)
     return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+/* Frees the rings no worker can push into any more. */
+static void free_retired_rings(daemon_t *d)
+{
+    for (int i = 0; i < RETIRED_RINGS; i++) {
+        if (d->retired[i].ring != NULL
+            && lt_workers_reloaded(d->workers, d->retired[i].generation)) {
+            lt_ring_free(d->retired[i].ring);
+            d->retired[i].ring = NULL;
+        }
+    }
+}
+
 static void on_tick(uv_timer_t *t)
 {
     daemon_t *d = t->data;
+    free_retired_rings(d);
     uint64_t totals[LT_LEVEL_COUNT];
     lt_table_level_totals(&d->table, totals);
     lt_rates_tick(d->rates, (int64_t)time(NULL), totals);
@@ -228,12 +247,6 @@ static void log_totals(daemon_t *d)
            (unsigned long long)bytes);
 }
 
-static void log_diff(void *arg, const char *key, const char *old_value, const char *new_value)
-{
-    lt_log(LT_LOG_NOTICE, "reload: %s: %s -> %s (%s)", key, old_value, new_value,
-           lt_config_is_reloadable(key) ? "applied" : "not applied: needs a restart");
-}
-
 static lt_http_limits_t http_limits(const lt_config_t *c)
 {
     return (lt_http_limits_t){
@@ -244,9 +257,177 @@ static lt_http_limits_t http_limits(const lt_config_t *c)
     };
 }
 
+/* limits.max_series applies only up to what the table was sized for at start. */
+static const char *const listen_keys[] = {"listen.tcp", "listen.udp", "listen.http"};
+
+/* The listener keys of the kinds systemd passed sockets for. */
+static bool is_inherited_key(const daemon_t *d, const char *key)
+{
+    for (int i = 0; i < 3; i++)
+        if (d->is_inherited[i] && strcmp(key, listen_keys[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool is_applied(const daemon_t *d, const lt_config_t *next, const char *key)
+{
+    if (strcmp(key, "limits.max_series") == 0 && next->max_series > d->table.max_series)
+        return false;
+    return lt_config_is_reloadable(key) && !is_inherited_key(d, key);
+}
+
+typedef struct {
+    const daemon_t *d;
+    const lt_config_t *next;
+} diff_ctx_t;
+
+static void log_diff(void *arg, const char *key, const char *old_value, const char *new_value)
+{
+    const diff_ctx_t *ctx = arg;
+    const char *verdict = "applied";
+    if (is_inherited_key(ctx->d, key))
+        verdict = "not applied: the sockets come from systemd";
+    else if (!is_applied(ctx->d, ctx->next, key))
+        verdict = lt_config_is_reloadable(key)
+                      ? "not applied: above the start-up value, needs a restart"
+                      : "not applied: needs a restart";
+    lt_log(LT_LOG_NOTICE, "reload: %s: %s -> %s (%s)", key, old_value, new_value, verdict);
+}
+
+static bool is_ring_changed(const lt_config_t *a, const lt_config_t *b)
+{
+    return a->ring_slots != b->ring_slots || a->ring_max_message_bytes != b->ring_max_message_bytes
+           || a->ring_min_level != b->ring_min_level;
+}
+
+static int retired_slot(const daemon_t *d)
+{
+    for (int i = 0; i < RETIRED_RINGS; i++)
+        if (d->retired[i].ring == NULL)
+            return i;
+    return -1;
+}
+
+static bool is_http_changed(const lt_config_t *a, const lt_config_t *b)
+{
+    return a->is_http_enabled != b->is_http_enabled
+           || (b->is_http_enabled && strcmp(a->http.text, b->http.text) != 0);
+}
+
+/* Binds the new HTTP address when listen.http changed (not the old one's job to close yet). */
+static int prepare_http(daemon_t *d, const lt_config_t *applied, lt_http_server_t **out)
+{
+    *out = NULL;
+    if (!is_http_changed(&d->config, applied) || !applied->is_http_enabled)
+        return 0;
+    lt_http_limits_t limits = http_limits(applied);
+    int rc = lt_http_server_start(out, d->loop, (const struct sockaddr *)&applied->http.sa,
+                                  &limits, &d->stats, lt_api_handle, &d->api);
+    if (rc != 0)
+        lt_log(LT_LOG_ERR, "reload: cannot listen on http %s: %s", applied->http.text,
+               lt_strerror(rc));
+    return rc;
+}
+
+/* Applies next's reloadable keys, all or nothing: what can fail (a new ring, new listening
+ * sockets) is prepared first; then the table limit, labels, ring and HTTP server change on
+ * this thread (the HTTP ingest and the API) and the workers get their own copies and their
+ * listener changes through lt_workers_reload. Counters are never reset and no ingest
+ * connection is closed. */
+static int apply_reload(daemon_t *d, const lt_config_t *next)
+{
+    lt_config_t applied = d->config;
+    int rc;
+    lt_config_apply_reloadable(&applied, next);
+    if (!is_applied(d, next, "limits.max_series"))
+        applied.max_series = d->config.max_series;
+    if (d->is_inherited[0]) {
+        memcpy(applied.tcp, d->config.tcp, sizeof(applied.tcp));
+        applied.tcp_count = d->config.tcp_count;
+    }
+    if (d->is_inherited[1]) {
+        memcpy(applied.udp, d->config.udp, sizeof(applied.udp));
+        applied.udp_count = d->config.udp_count;
+    }
+    if (d->is_inherited[2]) {
+        applied.http = d->config.http;
+        applied.is_http_enabled = d->config.is_http_enabled;
+    }
+
+    lt_ring_t *ring = NULL;
+    int slot = -1;
+    if (is_ring_changed(&d->config, &applied)) {
+        free_retired_rings(d);
+        if ((slot = retired_slot(d)) < 0) {
+            lt_log(LT_LOG_ERR, "reload: the previous reloads' rings are still in use");
+            return UV_EBUSY;
+        }
+        rc = lt_ring_new_from(&ring, d->ring, applied.ring_slots, applied.ring_max_message_bytes,
+                              applied.ring_min_level);
+        if (rc != 0) {
+            lt_log(LT_LOG_ERR, "reload: cannot create the event ring: %s", lt_strerror(rc));
+            return rc;
+        }
+    }
+    lt_workers_rebind_t *rebind = NULL;
+    lt_http_server_t *http = NULL;
+    if ((rc = lt_workers_rebind_prepare(d->workers, &applied, &rebind)) != 0
+        || (rc = prepare_http(d, &applied, &http)) != 0) {
+        lt_workers_rebind_abort(d->workers, rebind);
+        lt_ring_free(ring);
+        return rc;
+    }
+
+    /* Nothing below fails: the limit is within the table (checked above). */
+    if (rebind != NULL)
+        lt_workers_rebind_commit(d->workers, rebind);
+    if (is_http_changed(&d->config, &applied)) {
+        if (d->http != NULL)
+            lt_http_server_close(d->http); /* its open connections close with it */
+        d->http = http;
+        struct sockaddr_storage bound;
+        char text[80];
+        if (http != NULL && lt_http_server_address(http, &bound) == 0) {
+            lt_worker_format_addr((const struct sockaddr *)&bound, text, sizeof(text));
+            lt_log(LT_LOG_INFO, "listening on http %s", text);
+        }
+    }
+    lt_table_set_series_limit(&d->table, applied.max_series);
+    d->api.tally.labels = applied.labels;
+    if (ring != NULL) {
+        d->retired[slot].ring = d->ring;
+        d->ring = ring;
+        d->api.tally.ring = ring;
+    }
+    lt_worker_settings_t settings = lt_worker_settings(&applied, &d->api.tally);
+    uint64_t generation = lt_workers_reload(d->workers, &settings, applied.udp_rcvbuf_bytes);
+    if (ring != NULL)
+        d->retired[slot].generation = generation;
+    d->config = applied;
+    if (d->http != NULL) {
+        lt_http_limits_t limits = http_limits(&d->config);
+        lt_http_server_set_limits(d->http, &limits);
+    }
+    return 0;
+}
+
+/* Applies, then logs every change against what ran before; nothing when it failed. */
+static int apply_reload_logged(daemon_t *d, const lt_config_t *next)
+{
+    lt_config_t before = d->config;
+    int rc = apply_reload(d, next);
+    if (rc != 0)
+        return rc;
+    diff_ctx_t ctx = {d, next};
+    size_t n = lt_config_diff(&before, next, log_diff, &ctx);
+    lt_log(LT_LOG_INFO, "reload done: %zu setting%s changed", n, n == 1 ? "" : "s");
+    return 0;
+}
+
 /* SIGHUP: re-reads the file and the command line, logs every change, and applies the
- * reloadable keys (lt_config_reload.h). Nothing is restarted, so no count is lost; an invalid
- * file is logged and the running configuration stays. */
+ * reloadable keys (lt_config_reload.h) or none of them. Nothing is restarted, so no count is
+ * lost; an invalid file is logged, the running configuration stays, and
+ * logtally_config_last_reload_successful reads 0 until a good one loads. */
 static void on_sighup(uv_signal_t *s, int signum)
 {
     daemon_t *d = s->data;
@@ -256,17 +437,13 @@ static void on_sighup(uv_signal_t *s, int signum)
     lt_notify_reloading();
     lt_log(LT_LOG_INFO, "SIGHUP received, reloading the configuration");
     optind = 0; /* glibc: start getopt over */
-    if (load_config(&next, d->argc, d->argv, &exit_code) != 0) {
+    if (load_config(&next, d->argc, d->argv, &exit_code) != 0
+        || apply_reload_logged(d, &next) != 0) {
+        d->api.is_last_reload_ok = false;
         lt_log(LT_LOG_ERR, "reload failed: keeping the running configuration");
     } else {
-        size_t n = lt_config_diff(&d->config, &next, log_diff, NULL);
-        /* Only fields no worker reads change, and only on this (the HTTP) thread. */
-        lt_config_apply_reloadable(&d->config, &next);
-        if (d->http != NULL) {
-            lt_http_limits_t limits = http_limits(&d->config);
-            lt_http_server_set_limits(d->http, &limits);
-        }
-        lt_log(LT_LOG_INFO, "reload done: %zu setting%s changed", n, n == 1 ? "" : "s");
+        d->api.is_last_reload_ok = true;
+        d->api.last_reload_ok_s = wall_seconds();
     }
     lt_notify_ready();
 }
@@ -372,6 +549,9 @@ int main(int argc, char **argv)
     d.argv = argv;
     if (lt_activation_take(&d.inherited) != 0)
         return 1;
+    d.is_inherited[0] = d.inherited.tcp_count > 0;
+    d.is_inherited[1] = d.inherited.udp_count > 0;
+    d.is_inherited[2] = d.inherited.http_fd >= 0;
     if (d.inherited.http_fd >= 0)
         d.config.is_http_enabled = true;
 
@@ -394,6 +574,8 @@ int main(int argc, char **argv)
     d.api.config = &d.config;
     d.api.version = LT_VERSION;
     d.api.start_time_s = wall_seconds();
+    d.api.is_last_reload_ok = true;
+    d.api.last_reload_ok_s = d.api.start_time_s;
     d.api.tally = (lt_tally_t){&d.table, d.ring, &d.stats, d.config.labels};
     d.api.rates = d.rates;
     d.api.state = &d.state;
@@ -474,6 +656,8 @@ out_ring:
     uv_loop_close(d.loop);
     lt_rates_free(d.rates);
     lt_ring_free(d.ring);
+    for (int i = 0; i < RETIRED_RINGS; i++)
+        lt_ring_free(d.retired[i].ring);
 out_table:
     lt_auth_free(&d.api.auth);
     lt_table_free(&d.table);

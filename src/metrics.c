@@ -59,7 +59,11 @@
     X(BUILD_INFO, "logtally_build_info", GAUGE,                                                    \
       "Always 1; the version label names the running logtally.")                                   \
     X(START_TIME, "process_start_time_seconds", GAUGE,                                             \
-      "Start time of the process since the Unix epoch in seconds.")
+      "Start time of the process since the Unix epoch in seconds.")                               \
+    X(RELOAD_OK, "logtally_config_last_reload_successful", GAUGE,                                  \
+      "1 when the last configuration load (start-up or SIGHUP) succeeded, else 0.")              \
+    X(RELOAD_OK_TIME, "logtally_config_last_reload_success_timestamp_seconds", GAUGE,              \
+      "When the configuration last loaded successfully, since the Unix epoch in seconds.")
 
 enum {
 #define FAMILY_ENUM(e, name, type, help) FAMILY_##e,
@@ -467,6 +471,11 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
 
     family(out, FAMILY_START_TIME, is_om);
     lt_strbuf_printf(out, "%s %.3f\n", families[FAMILY_START_TIME].name, api->start_time_s);
+    family(out, FAMILY_RELOAD_OK, is_om);
+    sample(out, FAMILY_RELOAD_OK, api->is_last_reload_ok ? 1 : 0);
+    family(out, FAMILY_RELOAD_OK_TIME, is_om);
+    lt_strbuf_printf(out, "%s %.3f\n", families[FAMILY_RELOAD_OK_TIME].name,
+                     api->last_reload_ok_s);
 
     if (is_om)
         lt_strbuf_puts(out, "# EOF\n");

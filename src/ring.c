@@ -40,6 +40,7 @@ struct lt_ring_s {
     char pad[64];         /* keep the writers' hot counters off the line read above */
     lt_counter_t head;    /* next ticket = events pushed */
     lt_counter_t dropped; /* newer events dropped because a lapped writer held the slot */
+    uint64_t overwritten_base; /* carried over from the ring this one replaced */
 };
 
 static inline uint64_t seq_writing(uint64_t ticket)
@@ -132,6 +133,41 @@ static bool claim(lt_ring_t *r, _Atomic uint64_t *seq, uint64_t ticket)
     }
 }
 
+/* The strings of a slot, already cut to fit. */
+typedef struct {
+    const char *host;
+    size_t host_n;
+    const char *app;
+    size_t app_n;
+    const char *peer;
+    size_t peer_n;
+    const char *msg;
+    size_t msg_n;
+} slot_text_t;
+
+static uint64_t slot_meta(lt_level_t level, int facility, lt_transport_t transport,
+                          bool is_truncated, size_t msg_n)
+{
+    return (uint64_t)level | (uint64_t)(uint8_t)(facility + 1) << 8 |
+           (uint64_t)(uint8_t)transport << 16 | (uint64_t)is_truncated << 24 |
+           (uint64_t)msg_n << 32;
+}
+
+/* Fills a slot its writer holds (or no one else sees yet) and publishes ticket in it. */
+static void store_slot(_Atomic uint64_t *w, uint64_t ticket, int64_t received_ms,
+                       int64_t event_ms, uint64_t meta, const slot_text_t *t)
+{
+    lt_word_set(&w[W_RECEIVED_MS], (uint64_t)received_ms);
+    lt_word_set(&w[W_EVENT_MS], (uint64_t)event_ms);
+    lt_word_set(&w[W_META], meta);
+    lt_word_set(&w[W_LENS], t->host_n | t->app_n << 16 | (uint64_t)t->peer_n << 32);
+    lt_words_store(&w[W_HOST], t->host, t->host_n);
+    lt_words_store(&w[W_APP], t->app, t->app_n);
+    lt_words_store(&w[W_PEER], t->peer, t->peer_n);
+    lt_words_store(&w[W_MSG], t->msg, t->msg_n);
+    lt_publish_u64(&w[W_SEQ], seq_stored(ticket));
+}
+
 void lt_ring_push(lt_ring_t *ring, const lt_event_t *ev, lt_transport_t transport, const char *peer,
                   int64_t received_ms)
 {
@@ -150,19 +186,9 @@ void lt_ring_push(lt_ring_t *ring, const lt_event_t *ev, lt_transport_t transpor
     if (peer != NULL)
         peer_n = utf8_cut(peer, strnlen(peer, LT_RING_PEER_BYTES + 1), LT_RING_PEER_BYTES);
     bool is_truncated = ev->msg.n > ring->max_message_bytes;
-    uint64_t meta = (uint64_t)ev->level | (uint64_t)(uint8_t)(ev->facility + 1) << 8 |
-                    (uint64_t)(uint8_t)transport << 16 | (uint64_t)is_truncated << 24 |
-                    (uint64_t)msg_n << 32;
-
-    lt_word_set(&w[W_RECEIVED_MS], (uint64_t)received_ms);
-    lt_word_set(&w[W_EVENT_MS], (uint64_t)ev->time_ms);
-    lt_word_set(&w[W_META], meta);
-    lt_word_set(&w[W_LENS], host_n | app_n << 16 | (uint64_t)peer_n << 32);
-    lt_words_store(&w[W_HOST], ev->host.p, host_n);
-    lt_words_store(&w[W_APP], ev->app.p, app_n);
-    lt_words_store(&w[W_PEER], peer, peer_n);
-    lt_words_store(&w[W_MSG], ev->msg.p, msg_n);
-    lt_publish_u64(&w[W_SEQ], seq_stored(ticket));
+    slot_text_t text = {ev->host.p, host_n, ev->app.p, app_n, peer, peer_n, ev->msg.p, msg_n};
+    store_slot(w, ticket, received_ms, ev->time_ms,
+               slot_meta(ev->level, ev->facility, transport, is_truncated, msg_n), &text);
 }
 
 uint64_t lt_ring_pushed_total(const lt_ring_t *ring)
@@ -174,7 +200,7 @@ uint64_t lt_ring_overwritten_total(const lt_ring_t *ring)
 {
     uint64_t pushed = lt_counter_get(&ring->head);
     uint64_t lapped = pushed > ring->slots ? pushed - ring->slots : 0;
-    return lapped + lt_counter_get(&ring->dropped);
+    return ring->overwritten_base + lapped + lt_counter_get(&ring->dropped);
 }
 
 size_t lt_ring_slots(const lt_ring_t *ring)
@@ -288,4 +314,47 @@ size_t lt_ring_query(const lt_ring_t *ring, const lt_ring_filter_t *filter, lt_r
     }
     lt_free(msg);
     return n;
+}
+
+/* Writes e as ticket's entry into a ring no other thread sees yet. */
+static void store_entry(lt_ring_t *r, uint64_t ticket, const lt_ring_entry_t *e)
+{
+    size_t msg_n = utf8_cut(e->msg, e->msg_len, r->max_message_bytes);
+    bool is_truncated = e->is_truncated || msg_n < e->msg_len;
+    slot_text_t text = {e->host, strlen(e->host), e->app, strlen(e->app),
+                        e->peer, strlen(e->peer), e->msg, msg_n};
+    store_slot(slot_of(r, ticket), ticket, e->received_ms, e->event_ms,
+               slot_meta(e->level, e->facility, e->transport, is_truncated, msg_n), &text);
+}
+
+int lt_ring_new_from(lt_ring_t **ring, const lt_ring_t *old, size_t slots,
+                     size_t max_message_bytes, lt_level_t min_level)
+{
+    lt_ring_t *r;
+    int rc = lt_ring_new(&r, slots, max_message_bytes, min_level);
+    *ring = NULL;
+    if (rc != 0)
+        return rc;
+    /* Tickets go on from old's head; the copied ones keep their ticket, hence their seq, and
+     * a ticket not copied (overwritten, torn, or below min_level) leaves its slot empty. */
+    uint64_t head = lt_counter_get(&old->head);
+    uint64_t oldest = head > old->slots ? head - old->slots : 0;
+    if (head - oldest > slots)
+        oldest = head - slots;
+    lt_ring_filter_t any;
+    lt_ring_filter_init(&any);
+    lt_ring_entry_t e;
+    char *msg = lt_malloc(old->max_message_bytes + 1);
+    for (uint64_t ticket = oldest; ticket < head; ticket++)
+        if (read_entry(old, ticket, &any, &e, msg) && lt_ring_wants(r, e.level))
+            store_entry(r, ticket, &e);
+    lt_free(msg);
+    atomic_init(&r->head, head);
+    /* The overwritten total must not fall: whatever the new size laps anew starts from what
+     * old had counted. */
+    uint64_t carried = lt_ring_overwritten_total(old);
+    uint64_t lapped = head > slots ? head - slots : 0;
+    r->overwritten_base = carried > lapped ? carried - lapped : 0;
+    *ring = r;
+    return 0;
 }

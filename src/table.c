@@ -117,8 +117,9 @@ static bool reserve_series(lt_table_t *t, bool is_capped)
         lt_u32_add(&t->nseries, 1);
         return true;
     }
+    uint32_t limit = lt_u32_get(&t->series_limit);
     uint32_t n = lt_u32_get(&t->nseries);
-    while (n < t->max_series)
+    while (n < limit)
         if (lt_cas_u32(&t->nseries, &n, n + 1))
             return true;
     return false;
@@ -248,9 +249,25 @@ int lt_table_init(lt_table_t *t, size_t max_series)
     t->slots = slots;
     t->mask = (uint32_t)(cap - 1);
     t->max_series = max_series;
+    atomic_init(&t->series_limit, (uint32_t)max_series);
     t->arena = arena;
     t->arena_bytes = arena_bytes;
     return 0;
+}
+
+int lt_table_set_series_limit(lt_table_t *t, size_t limit)
+{
+    if (limit < 1 || limit > t->max_series)
+        return UV_EINVAL;
+    /* Relaxed: an insert racing with the store may still see the old limit, as if it had
+     * happened just before the reload; nseries never passes max_series either way. */
+    atomic_store_explicit(&t->series_limit, (uint32_t)limit, memory_order_relaxed);
+    return 0;
+}
+
+size_t lt_table_series_limit(const lt_table_t *t)
+{
+    return lt_u32_get(&t->series_limit);
 }
 
 void lt_table_free(lt_table_t *t)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The ingest threads. Every configured address is bound once per worker with SO_REUSEPORT
  * (the kernel then spreads connections and datagrams across the workers' sockets), each
- * worker runs its own uv_loop on its own thread over its own sockets, and the only way in
- * from another thread is the stop async. */
+ * worker runs its own uv_loop on its own thread over its own sockets, and the only ways in
+ * from another thread are the stop async and the reload async (with its mailbox). */
 #include "lt_worker.h"
 
 #include <arpa/inet.h>
@@ -165,17 +165,113 @@ static void on_tick(uv_timer_t *t)
     w->now_ms = lt_worker_wall_ms();
     atomic_store_explicit(&w->last_tick_ms, w->now_ms, memory_order_relaxed);
     lt_ingest_tcp_sweep_idle(w);
-    lt_table_batch_flush(w->owner->tally.table, &w->batch);
+    lt_table_batch_flush(w->settings.tally.table, &w->batch);
+}
+
+lt_worker_settings_t lt_worker_settings(const lt_config_t *c, const lt_tally_t *tally)
+{
+    return (lt_worker_settings_t){
+        .tally = *tally,
+        .max_connections = c->max_connections,
+        .max_message_bytes = c->max_message_bytes,
+        .idle_timeout_s = c->idle_timeout_s,
+    };
+}
+
+/* Takes worker index's listener plan out of the mailbox (lock held). */
+static bool take_plan(lt_workers_t *ws, unsigned index, lt_listen_plan_t plan[2])
+{
+    if (!ws->has_plan[index])
+        return false;
+    plan[0] = ws->plans[index][0];
+    plan[1] = ws->plans[index][1];
+    ws->has_plan[index] = false;
+    return true;
+}
+
+static uv_handle_t *open_tcp(lt_worker_t *w, int fd)
+{
+    return (uv_handle_t *)lt_ingest_tcp_listen(w, fd);
+}
+
+static uv_handle_t *open_udp(lt_worker_t *w, int fd)
+{
+    return (uv_handle_t *)lt_ingest_udp_open(w, fd);
+}
+
+/* Keeps the listeners the plan keeps, opens the new ones, closes the rest. Connections
+ * accepted earlier are not listeners: they stay open whatever happens here. */
+static void adopt_plan(lt_worker_t *w, uv_handle_t ***handles, size_t *count,
+                       const lt_listen_plan_t *p, uv_handle_t *(*open)(lt_worker_t *, int))
+{
+    if (!p->is_changed)
+        return;
+    uv_handle_t **next = lt_calloc(p->count + 1, sizeof(*next));
+    bool is_kept[LT_CONFIG_MAX_LISTENERS] = {false};
+    for (size_t i = 0; i < p->count; i++) {
+        if (p->from[i] >= 0) {
+            next[i] = (*handles)[p->from[i]];
+            is_kept[p->from[i]] = true;
+        } else {
+            next[i] = open(w, p->fds[i]);
+        }
+    }
+    for (size_t a = 0; a < *count; a++)
+        if (!is_kept[a])
+            lt_ingest_close_handle((*handles)[a]);
+    lt_free(*handles);
+    *handles = next;
+    *count = p->count;
+}
+
+/* Closes the new sockets of a plan no worker will adopt. */
+static void drop_plan(const lt_listen_plan_t plan[2])
+{
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; plan[k].is_changed && i < plan[k].count; i++)
+            if (plan[k].from[i] < 0)
+                close(plan[k].fds[i]);
+}
+
+/* Runs on the worker's thread, between reads: nothing of the old settings is in use. */
+static void on_reload(uv_async_t *a)
+{
+    lt_worker_t *w = a->data;
+    lt_workers_t *ws = w->owner;
+    lt_listen_plan_t plan[2];
+    uv_mutex_lock(&ws->mailbox_lock);
+    w->settings = ws->pending;
+    uint64_t generation = ws->pending_generation;
+    bool has_plan = take_plan(ws, w->index, plan);
+    uv_mutex_unlock(&ws->mailbox_lock);
+    if (has_plan) {
+        adopt_plan(w, (uv_handle_t ***)&w->tcp_listeners, &w->tcp_listener_count, &plan[0],
+                   open_tcp);
+        adopt_plan(w, (uv_handle_t ***)&w->udp_sockets, &w->udp_socket_count, &plan[1],
+                   open_udp);
+    }
+    /* Counts batched under the old labels go to their series before new keys are built. */
+    lt_table_batch_flush(w->settings.tally.table, &w->batch);
+    lt_ingest_tcp_apply_limits(w);
+    /* Release: main, reading the acknowledgement with acquire, may free the old ring. */
+    lt_publish_u64(&w->adopted_generation, generation);
 }
 
 static void on_stop(uv_async_t *a)
 {
     lt_worker_t *w = a->data;
+    lt_listen_plan_t plan[2];
+    uv_mutex_lock(&w->owner->mailbox_lock);
+    bool has_plan = take_plan(w->owner, w->index, plan);
+    uv_mutex_unlock(&w->owner->mailbox_lock);
+    if (has_plan)
+        drop_plan(plan);
     lt_ingest_tcp_close_listeners(w);
     lt_ingest_udp_close(w);
     lt_ingest_tcp_close_all(w);
     uv_close((uv_handle_t *)&w->tick, NULL);
     uv_close((uv_handle_t *)&w->stop_async, NULL);
+    uv_close((uv_handle_t *)&w->reload_async, NULL);
 }
 
 static void worker_main(void *arg)
@@ -187,7 +283,7 @@ static void worker_main(void *arg)
     pthread_setname_np(pthread_self(), name);
     uv_run(&w->loop, UV_RUN_DEFAULT);
     /* Every handle is closed: nothing can add to the batch any more. */
-    lt_table_batch_flush(w->owner->tally.table, &w->batch);
+    lt_table_batch_flush(w->settings.tally.table, &w->batch);
     int rc = uv_loop_close(&w->loop);
     if (rc != 0)
         lt_log(LT_LOG_WARNING, "worker %u: loop still had handles at exit", w->index);
@@ -198,6 +294,7 @@ static int worker_prepare(lt_workers_t *ws, lt_worker_t *w, unsigned index)
     int rc;
     w->owner = ws;
     w->index = index;
+    w->settings = ws->initial;
     w->read_buf = lt_malloc(LT_TCP_READ_BYTES);
     w->udp_buf = ws->udp_count ? lt_malloc((size_t)LT_UDP_SLOT_BYTES * LT_UDP_BATCH) : NULL;
     w->now_ms = lt_worker_wall_ms();
@@ -206,6 +303,8 @@ static int worker_prepare(lt_workers_t *ws, lt_worker_t *w, unsigned index)
         return rc;
     uv_async_init(&w->loop, &w->stop_async, on_stop);
     w->stop_async.data = w;
+    uv_async_init(&w->loop, &w->reload_async, on_reload);
+    w->reload_async.data = w;
     uv_timer_init(&w->loop, &w->tick);
     w->tick.data = w;
     uv_timer_start(&w->tick, on_tick, TICK_MS, TICK_MS);
@@ -227,6 +326,9 @@ static void free_workers(lt_workers_t *ws)
     lt_free(ws->udp_fds);
     lt_free(ws->tcp_bound);
     lt_free(ws->udp_bound);
+    lt_free(ws->plans);
+    lt_free(ws->has_plan);
+    uv_mutex_destroy(&ws->mailbox_lock);
     lt_free(ws);
 }
 
@@ -244,11 +346,21 @@ int lt_workers_start_inherited(lt_workers_t **out, const lt_config_t *config,
     bool is_tcp_inherited = inherited != NULL && inherited->tcp_count > 0;
     bool is_udp_inherited = inherited != NULL && inherited->udp_count > 0;
     ws->config = config;
-    ws->tally = *tally;
+    ws->initial = lt_worker_settings(config, tally);
+    ws->initial_rcvbuf_bytes = config->udp_rcvbuf_bytes;
+    ws->pending = ws->initial;
+    uv_mutex_init(&ws->mailbox_lock);
     ws->count = lt_config_effective_workers(config);
     ws->tcp_count = is_tcp_inherited ? inherited->tcp_count : config->tcp_count;
     ws->udp_count = is_udp_inherited ? inherited->udp_count : config->udp_count;
     ws->is_udp_shared = is_udp_inherited;
+    ws->is_tcp_inherited = is_tcp_inherited;
+    for (size_t a = 0; !is_tcp_inherited && a < ws->tcp_count; a++)
+        ws->tcp_addrs[a] = config->tcp[a];
+    for (size_t a = 0; !is_udp_inherited && a < ws->udp_count; a++)
+        ws->udp_addrs[a] = config->udp[a];
+    ws->plans = lt_calloc(ws->count, sizeof(*ws->plans));
+    ws->has_plan = lt_calloc(ws->count, sizeof(*ws->has_plan));
     ws->workers = lt_calloc(ws->count, sizeof(lt_worker_t));
     ws->tcp_fds = lt_calloc(ws->count * ws->tcp_count + 1, sizeof(int));
     ws->udp_fds = lt_calloc(ws->count * ws->udp_count + 1, sizeof(int));
@@ -308,6 +420,205 @@ fail_fds:
             close(ws->udp_fds[i]);
     free_workers(ws);
     return rc;
+}
+
+uint64_t lt_workers_reload(lt_workers_t *ws, const lt_worker_settings_t *settings,
+                           size_t udp_rcvbuf_bytes)
+{
+    uv_mutex_lock(&ws->mailbox_lock);
+    ws->pending = *settings;
+    uint64_t generation = ++ws->pending_generation;
+    uv_mutex_unlock(&ws->mailbox_lock);
+    if (udp_rcvbuf_bytes != 0)
+        ws->initial_rcvbuf_bytes = udp_rcvbuf_bytes;
+    for (unsigned i = 0; i < ws->count; i++)
+        uv_async_send(&ws->workers[i].reload_async);
+    /* setsockopt on a socket another thread polls is safe; the kernel orders the two. */
+    size_t n = ws->is_udp_shared ? ws->udp_count : ws->count * ws->udp_count;
+    for (size_t i = 0; i < n; i++)
+        set_receive_buffer(ws->udp_fds[i], udp_rcvbuf_bytes);
+    return generation;
+}
+
+bool lt_workers_reloaded(const lt_workers_t *ws, uint64_t generation)
+{
+    for (unsigned i = 0; i < ws->count; i++)
+        if (lt_acquire_u64(&ws->workers[i].adopted_generation) < generation)
+            return false;
+    return true;
+}
+
+/* One kind's change: the new list, and where each place's sockets come from. */
+typedef struct {
+    bool is_changed;
+    size_t count;
+    lt_addr_t addrs[LT_CONFIG_MAX_LISTENERS];
+    int from[LT_CONFIG_MAX_LISTENERS]; /* old place kept, or -1: newly bound */
+    struct sockaddr_storage bound[LT_CONFIG_MAX_LISTENERS];
+    int *fds; /* [worker * count + place]: every socket of the new list */
+} rebind_kind_t;
+
+struct lt_workers_rebind_s {
+    rebind_kind_t kind[2]; /* tcp, udp */
+};
+
+static bool same_list(const lt_addr_t *a, size_t na, const lt_addr_t *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i].text, b[i].text) != 0)
+            return false;
+    return true;
+}
+
+/* Plans one kind: keeps the places whose text is unchanged, binds the others. */
+static int prepare_kind(lt_workers_t *ws, rebind_kind_t *k, const lt_addr_t *old, size_t nold,
+                        const int *old_fds, const struct sockaddr_storage *old_bound,
+                        const lt_addr_t *addrs, size_t count, int type, const char *kind)
+{
+    if (same_list(old, nold, addrs, count))
+        return 0;
+    k->is_changed = true;
+    k->count = count;
+    k->fds = lt_calloc(ws->count * count + 1, sizeof(int));
+    for (size_t i = 0; i < ws->count * count; i++)
+        k->fds[i] = -1;
+    for (size_t b = 0; b < count; b++) {
+        k->addrs[b] = addrs[b];
+        k->from[b] = -1;
+        for (size_t a = 0; a < nold; a++)
+            if (strcmp(old[a].text, addrs[b].text) == 0)
+                k->from[b] = (int)a;
+        if (k->from[b] >= 0) {
+            k->bound[b] = old_bound[k->from[b]];
+            for (unsigned w = 0; w < ws->count; w++)
+                k->fds[w * count + b] = old_fds[w * nold + (size_t)k->from[b]];
+            continue;
+        }
+        int rc = probe_bind((const struct sockaddr *)&addrs[b].sa, type, &k->bound[b]);
+        for (unsigned w = 0; rc == 0 && w < ws->count; w++) {
+            rc = open_shared_socket(&k->bound[b], type, &k->fds[w * count + b]);
+            if (rc == 0 && type == SOCK_DGRAM)
+                set_receive_buffer(k->fds[w * count + b], ws->initial_rcvbuf_bytes);
+        }
+        if (rc != 0) {
+            lt_log(LT_LOG_ERR, "reload: cannot listen on %s %s: %s", kind, addrs[b].text,
+                   lt_strerror(rc));
+            return rc;
+        }
+    }
+    return 0;
+}
+
+void lt_workers_rebind_abort(lt_workers_t *ws, lt_workers_rebind_t *r)
+{
+    if (r == NULL)
+        return;
+    for (int i = 0; i < 2; i++) {
+        rebind_kind_t *k = &r->kind[i];
+        for (size_t b = 0; k->is_changed && b < k->count; b++)
+            for (unsigned w = 0; k->from[b] < 0 && w < ws->count; w++)
+                if (k->fds[w * k->count + b] >= 0)
+                    close(k->fds[w * k->count + b]);
+        lt_free(k->fds);
+    }
+    lt_free(r);
+}
+
+int lt_workers_rebind_prepare(lt_workers_t *ws, const lt_config_t *next, lt_workers_rebind_t **out)
+{
+    int rc = 0;
+    *out = NULL;
+    lt_workers_rebind_t *r = lt_calloc(1, sizeof(*r));
+    bool is_tcp = !ws->is_tcp_inherited, is_udp = !ws->is_udp_shared;
+    if ((is_tcp && !same_list(ws->tcp_addrs, ws->tcp_count, next->tcp, next->tcp_count))
+        || (is_udp && !same_list(ws->udp_addrs, ws->udp_count, next->udp, next->udp_count))) {
+        uv_mutex_lock(&ws->mailbox_lock);
+        for (unsigned w = 0; w < ws->count; w++)
+            if (ws->has_plan[w])
+                rc = UV_EBUSY;
+        uv_mutex_unlock(&ws->mailbox_lock);
+        if (rc != 0) {
+            lt_log(LT_LOG_ERR, "reload: a worker has not yet applied the previous listener change");
+            goto fail;
+        }
+    }
+    if (is_tcp
+        && (rc = prepare_kind(ws, &r->kind[0], ws->tcp_addrs, ws->tcp_count, ws->tcp_fds,
+                              ws->tcp_bound, next->tcp, next->tcp_count, SOCK_STREAM, "tcp"))
+               != 0)
+        goto fail;
+    if (is_udp
+        && (rc = prepare_kind(ws, &r->kind[1], ws->udp_addrs, ws->udp_count, ws->udp_fds,
+                              ws->udp_bound, next->udp, next->udp_count, SOCK_DGRAM, "udp"))
+               != 0)
+        goto fail;
+    if (!r->kind[0].is_changed && !r->kind[1].is_changed) {
+        lt_free(r);
+        return 0;
+    }
+    *out = r;
+    return 0;
+fail:
+    lt_workers_rebind_abort(ws, r);
+    return rc;
+}
+
+/* Swaps one kind's shared arrays for the new list and logs what changed. */
+static void commit_kind(lt_workers_t *ws, rebind_kind_t *k, lt_addr_t *addrs, size_t *count,
+                        int **fds, struct sockaddr_storage **bound, const char *kind)
+{
+    char text[80];
+    bool is_kept[LT_CONFIG_MAX_LISTENERS] = {false};
+    for (size_t b = 0; b < k->count; b++) {
+        if (k->from[b] >= 0) {
+            is_kept[k->from[b]] = true;
+            continue;
+        }
+        lt_worker_format_addr((const struct sockaddr *)&k->bound[b], text, sizeof(text));
+        lt_log(LT_LOG_INFO, "listening on %s %s", kind, text);
+    }
+    for (size_t a = 0; a < *count; a++) {
+        if (is_kept[a])
+            continue;
+        lt_worker_format_addr((const struct sockaddr *)&(*bound)[a], text, sizeof(text));
+        lt_log(LT_LOG_INFO, "no longer listening on %s %s", kind, text);
+    }
+    lt_free(*fds);
+    lt_free(*bound);
+    *fds = k->fds;
+    k->fds = NULL;
+    *bound = lt_calloc(k->count + 1, sizeof(**bound));
+    memcpy(*bound, k->bound, k->count * sizeof(**bound));
+    memcpy(addrs, k->addrs, k->count * sizeof(*addrs));
+    *count = k->count;
+}
+
+void lt_workers_rebind_commit(lt_workers_t *ws, lt_workers_rebind_t *r)
+{
+    uv_mutex_lock(&ws->mailbox_lock);
+    for (unsigned w = 0; w < ws->count; w++) {
+        for (int i = 0; i < 2; i++) {
+            const rebind_kind_t *k = &r->kind[i];
+            lt_listen_plan_t *p = &ws->plans[w][i];
+            p->is_changed = k->is_changed;
+            p->count = k->count;
+            for (size_t b = 0; k->is_changed && b < k->count; b++) {
+                p->from[b] = k->from[b];
+                p->fds[b] = k->from[b] < 0 ? k->fds[w * k->count + b] : -1;
+            }
+        }
+        ws->has_plan[w] = true;
+    }
+    uv_mutex_unlock(&ws->mailbox_lock);
+    if (r->kind[0].is_changed)
+        commit_kind(ws, &r->kind[0], ws->tcp_addrs, &ws->tcp_count, &ws->tcp_fds, &ws->tcp_bound,
+                    "tcp");
+    if (r->kind[1].is_changed)
+        commit_kind(ws, &r->kind[1], ws->udp_addrs, &ws->udp_count, &ws->udp_fds, &ws->udp_bound,
+                    "udp");
+    lt_free(r);
 }
 
 void lt_workers_stop(lt_workers_t *ws)

@@ -304,6 +304,8 @@ START_TEST(test_api_metrics_families)
         {"logtally_state_last_write_timestamp_seconds", "gauge"},
         {"logtally_build_info", "gauge"},
         {"process_start_time_seconds", "gauge"},
+        {"logtally_config_last_reload_successful", "gauge"},
+        {"logtally_config_last_reload_success_timestamp_seconds", "gauge"},
     };
     size_t nwant = sizeof(want) / sizeof(want[0]);
     fixture_t fx;

@@ -63,9 +63,20 @@ START_TEST(test_config_reload_reloadable_keys)
     ck_assert(lt_config_is_reloadable("http.max_header_bytes"));
     ck_assert(lt_config_is_reloadable("http.max_body_bytes"));
     ck_assert(lt_config_is_reloadable("http.request_timeout_s"));
-    ck_assert(!lt_config_is_reloadable("limits.max_series"));
-    ck_assert(!lt_config_is_reloadable("listen.http"));
-    ck_assert(!lt_config_is_reloadable("listen.tcp"));
+    ck_assert(lt_config_is_reloadable("limits.max_series"));
+    ck_assert(lt_config_is_reloadable("limits.max_connections"));
+    ck_assert(lt_config_is_reloadable("limits.idle_timeout_s"));
+    ck_assert(lt_config_is_reloadable("max_message_bytes"));
+    ck_assert(lt_config_is_reloadable("labels"));
+    ck_assert(lt_config_is_reloadable("udp.rcvbuf_bytes"));
+    ck_assert(lt_config_is_reloadable("ring.slots"));
+    ck_assert(lt_config_is_reloadable("ring.max_message_bytes"));
+    ck_assert(lt_config_is_reloadable("ring.min_level"));
+    ck_assert(!lt_config_is_reloadable("limits"));
+    ck_assert(lt_config_is_reloadable("listen.http"));
+    ck_assert(lt_config_is_reloadable("listen.tcp"));
+    ck_assert(lt_config_is_reloadable("listen.udp"));
+    ck_assert(!lt_config_is_reloadable("listen"));
     ck_assert(!lt_config_is_reloadable("workers"));
     ck_assert(!lt_config_is_reloadable("http"));
     ck_assert(!lt_config_is_reloadable(""));
@@ -86,7 +97,11 @@ START_TEST(test_config_reload_apply_copies_only_reloadable)
     file.http_request_timeout_s = 5;
     file.max_series = 99;
     file.idle_timeout_s = 9;
-    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 7);
+    file.labels |= LT_LABEL_APP;
+    file.ring_slots = 5;
+    file.workers = 3;
+    file.tcp_count = 0;
+    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 11);
 
     lt_config_apply_reloadable(&running, &file);
     ck_assert(!running.is_http_ingest_enabled);
@@ -94,12 +109,16 @@ START_TEST(test_config_reload_apply_copies_only_reloadable)
     ck_assert_uint_eq(running.http_max_header_bytes, 2048);
     ck_assert_uint_eq(running.http_max_body_bytes, 4096);
     ck_assert_uint_eq(running.http_request_timeout_s, 5);
-    ck_assert_uint_eq(running.max_series, 10000);
-    ck_assert_uint_eq(running.idle_timeout_s, 300);
+    ck_assert_uint_eq(running.max_series, 99);
+    ck_assert_uint_eq(running.idle_timeout_s, 9);
+    ck_assert_uint_eq(running.labels, file.labels);
+    ck_assert_uint_eq(running.ring_slots, 5);
+    ck_assert_uint_eq(running.workers, 0);
+    ck_assert_uint_eq(running.tcp_count, 0);
 
     r = (record_t){"", 0};
-    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 2);
-    ck_assert_str_eq(r.text, "limits.idle_timeout_s: 300 -> 9\nlimits.max_series: 10000 -> 99\n");
+    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 1);
+    ck_assert_str_eq(r.text, "workers: 0 -> 3\n");
 }
 END_TEST
 

@@ -526,6 +526,74 @@ START_TEST(test_framer_null_callbacks)
 }
 END_TEST
 
+/* A reload changes the limit between feeds: a longer limit grows the split-message buffer, a
+ * counted frame accepted under the old limit is still held whole (then judged by the new one),
+ * and later messages meet the new limit. ASan would catch a buffer that did not keep up. */
+typedef struct {
+    int messages, rejects;
+    char last[64];
+} limit_rec_t;
+
+static void limit_message(void *arg, const char *p, size_t n)
+{
+    limit_rec_t *r = arg;
+    r->messages++;
+    snprintf(r->last, sizeof(r->last), "%.*s", (int)n, p);
+}
+
+static void limit_reject(void *arg, lt_reject_t reason)
+{
+    limit_rec_t *r = arg;
+    ck_assert_int_eq(reason, LT_REJECT_OVERSIZE);
+    r->rejects++;
+}
+
+static void feed_str(lt_framer_t *f, const char *s)
+{
+    char *copy = strdup(s); /* its own allocation, so ASan sees any read past it */
+    lt_framer_feed(f, copy, strlen(copy));
+    free(copy);
+}
+
+START_TEST(test_framer_set_max_message_bytes)
+{
+    limit_rec_t r = {0};
+    lt_framer_t f;
+    lt_framer_init(&f, 10, limit_message, limit_reject, &r);
+    feed_str(&f, "<13>0123456789\n");
+    ck_assert_int_eq(r.rejects, 1);
+    feed_str(&f, "<13>abc"); /* buffered in 11 bytes */
+    lt_framer_set_max_message_bytes(&f, 30);
+    feed_str(&f, "defghijklmnopq\n");
+    ck_assert_int_eq(r.messages, 1);
+    ck_assert_str_eq(r.last, "<13>abcdefghijklmnopq");
+
+    /* A 25-byte frame accepted under 30, then the limit drops to 5 mid-frame. */
+    feed_str(&f, "25 <13>abcde");
+    lt_framer_set_max_message_bytes(&f, 5);
+    feed_str(&f, "fghijklmnopqrstu");
+    ck_assert_int_eq(r.messages, 1);
+    ck_assert_int_eq(r.rejects, 2);
+    feed_str(&f, "3 abc<13>xy\n");
+    ck_assert_int_eq(r.messages, 2);
+    ck_assert_str_eq(r.last, "abc");
+    ck_assert_int_eq(r.rejects, 3);
+    lt_framer_free(&f);
+
+    /* The same with nothing buffered yet when the limit drops: the header alone was read. */
+    lt_framer_init(&f, 30, limit_message, limit_reject, &r);
+    feed_str(&f, "25 ");
+    lt_framer_set_max_message_bytes(&f, 5);
+    feed_str(&f, "<13>abcdefghij");
+    feed_str(&f, "klmnopqrstu");
+    ck_assert_int_eq(r.rejects, 4);
+    feed_str(&f, "<1>ok\n");
+    ck_assert_int_eq(r.messages, 3);
+    ck_assert_str_eq(r.last, "<1>ok");
+    lt_framer_free(&f);
+}
+END_TEST
+
 static Suite *framer_suite(void)
 {
     Suite *s = suite_create("framer");
@@ -542,6 +610,7 @@ static Suite *framer_suite(void)
     tcase_add_test(tc, test_framer_zero_copy);
     tcase_add_test(tc, test_framer_strip_trailer);
     tcase_add_test(tc, test_framer_null_callbacks);
+    tcase_add_test(tc, test_framer_set_max_message_bytes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -477,6 +477,56 @@ START_TEST(test_ring_concurrent_writers_consistent_reads)
 }
 END_TEST
 
+/* A ring replaced on reload keeps the newest events that fit, with their seqs; tickets and
+ * both counters go on from the old ring, never back. */
+START_TEST(test_ring_new_from_carries_on)
+{
+    lt_ring_t *old, *r;
+    char msg[32];
+    ck_assert_int_eq(lt_ring_new(&old, 4, 64, LT_LEVEL_INFO), 0);
+    for (int i = 1; i <= 6; i++) {
+        snprintf(msg, sizeof(msg), "message %d", i);
+        lt_event_t ev = make_event(i % 2 ? LT_LEVEL_ERR : LT_LEVEL_INFO, "h", "a", msg);
+        lt_ring_push(old, &ev, LT_TRANSPORT_TCP, "peer", 1000 + i);
+    }
+    ck_assert_uint_eq(lt_ring_overwritten_total(old), 2);
+
+    /* Larger, errors only, shorter messages: seqs 3..6 were in old, 3 and 5 are errors. */
+    ck_assert_int_eq(lt_ring_new_from(&r, old, 10, 16, LT_LEVEL_ERR), 0);
+    ck_assert_uint_eq(lt_ring_slots(r), 10);
+    ck_assert_uint_eq(lt_ring_pushed_total(r), 6);
+    ck_assert_uint_eq(lt_ring_overwritten_total(r), 2);
+    got_t *g = query(r, NULL);
+    static const uint64_t want[] = {5, 3};
+    assert_seqs(g, want, 2, "copied");
+    ck_assert_str_eq(g->e[0].msg, "message 5");
+    ck_assert_str_eq(g->e[0].peer, "peer");
+    ck_assert_int_eq(g->e[1].received_ms, 1003);
+
+    lt_event_t ev = make_event(LT_LEVEL_ERR, "h", "a", "a message longer than sixteen bytes");
+    lt_ring_push(r, &ev, LT_TRANSPORT_UDP, NULL, 2000);
+    g = query(r, NULL);
+    static const uint64_t want2[] = {7, 5, 3};
+    assert_seqs(g, want2, 3, "after a push");
+    ck_assert(g->e[0].is_truncated);
+    ck_assert_uint_eq(g->e[0].msg_len, 16);
+    ck_assert_uint_eq(lt_ring_pushed_total(r), 7);
+
+    /* Smaller: only the newest 2 tickets (6, 7) fit; 6 is info, gone under min_level err. */
+    lt_ring_t *small;
+    ck_assert_int_eq(lt_ring_new_from(&small, r, 2, 16, LT_LEVEL_ERR), 0);
+    static const uint64_t want3[] = {7};
+    assert_seqs(query(small, NULL), want3, 1, "smaller");
+    ck_assert_uint_eq(lt_ring_overwritten_total(small), 5);
+    lt_ring_t *bad;
+    ck_assert_int_eq(lt_ring_new_from(&bad, old, 0, 16, LT_LEVEL_ERR), UV_EINVAL);
+    ck_assert_ptr_null(bad);
+    lt_ring_free(small);
+    lt_ring_free(r);
+    lt_ring_free(old);
+}
+END_TEST
+
 static Suite *ring_suite(void)
 {
     Suite *s = suite_create("ring");
@@ -488,6 +538,7 @@ static Suite *ring_suite(void)
     tcase_add_test(tc, test_ring_truncation);
     tcase_add_test(tc, test_ring_wraparound);
     tcase_add_test(tc, test_ring_concurrent_writers_consistent_reads);
+    tcase_add_test(tc, test_ring_new_from_carries_on);
     suite_add_tcase(s, tc);
     return s;
 }

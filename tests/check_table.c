@@ -564,6 +564,42 @@ START_TEST(test_table_racing_inserters_of_one_key_make_one_series)
 }
 END_TEST
 
+/* A lower limit sends new series to overflow while existing ones keep counting; raising it
+ * back up to the start-up value lets new series in again; above it is refused. */
+START_TEST(test_table_set_series_limit)
+{
+    lt_table_t t;
+    ck_assert_int_eq(lt_table_init(&t, 4), 0);
+    ck_assert_uint_eq(lt_table_series_limit(&t), 4);
+    ck_assert_int_eq(lt_table_set_series_limit(&t, 5), UV_EINVAL);
+    ck_assert_int_eq(lt_table_set_series_limit(&t, 0), UV_EINVAL);
+    ck_assert_uint_eq(lt_table_series_limit(&t), 4);
+
+    lt_series_key_t a = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "a", NULL);
+    lt_series_key_t b = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "b", NULL);
+    lt_series_key_t c = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "c", NULL);
+    bool is_overflow = true;
+    uint32_t ida = lt_table_lookup(&t, &a, &is_overflow);
+    ck_assert(!is_overflow);
+    lt_table_lookup(&t, &b, &is_overflow);
+    ck_assert(!is_overflow);
+
+    ck_assert_int_eq(lt_table_set_series_limit(&t, 1), 0);
+    ck_assert_uint_eq(lt_table_series_limit(&t), 1);
+    ck_assert_uint_eq(lt_table_lookup(&t, &a, &is_overflow), ida);
+    ck_assert(!is_overflow);
+    lt_table_lookup(&t, &c, &is_overflow);
+    ck_assert(is_overflow);
+    ck_assert_uint_eq(lt_table_series_count(&t), 2);
+
+    ck_assert_int_eq(lt_table_set_series_limit(&t, 4), 0);
+    lt_table_lookup(&t, &c, &is_overflow);
+    ck_assert(!is_overflow);
+    ck_assert_uint_eq(lt_table_series_count(&t), 3);
+    lt_table_free(&t);
+}
+END_TEST
+
 static Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -577,6 +613,7 @@ static Suite *table_suite(void)
     tcase_add_test(tc, test_table_threads_exact_counts);
     tcase_add_test(tc, test_table_racing_inserters_respect_max_series);
     tcase_add_test(tc, test_table_racing_inserters_of_one_key_make_one_series);
+    tcase_add_test(tc, test_table_set_series_limit);
     suite_add_tcase(s, tc);
     return s;
 }

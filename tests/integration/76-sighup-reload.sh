@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# SIGHUP re-reads the config file: every change is logged, the HTTP settings apply at once,
-# the rest waits for a restart, counts are never lost, and a broken file keeps the running
-# configuration.
+# SIGHUP re-reads the config file: every change is logged, the HTTP settings and limits apply
+# at once, limits.max_series only up to its start-up value, listeners and workers wait for a
+# restart, counts are never lost, and a broken file keeps the running configuration.
 . "$(dirname "$0")/lib.sh"
 
 cat >"$T/c.json" <<'JSON'
@@ -26,7 +26,8 @@ cat >"$T/c.json" <<'JSON'
 JSON
 hup 1
 log=$(cat "$T/daemon.log")
-assert_match 'reload: limits.max_series: 100 -> 50 \(not applied: needs a restart\)' "$log" "restart-only key logged"
+assert_match 'reload: limits.max_series: 100 -> 50 \(applied\)' "$log" "lowered max_series logged as applied"
+assert_eq 50 "$(metric logtally_series_limit)" "series limit lowered"
 assert_match 'reload: http.ingest: true -> false \(applied\)' "$log" "http.ingest logged as applied"
 assert_match 'reload: http.max_body_bytes: 16777216 -> 1024 \(applied\)' "$log" "http.max_body_bytes logged"
 assert_match 'reload done: 3 settings changed' "$log" "three changes counted"
@@ -53,5 +54,17 @@ printf 'tcp %s\n' 4 5 | logger -n 127.0.0.1 -P "$TCP_PORT" -T -p user.warning
 wait_processed 7
 assert_eq 2 "$(metric 'logtally_events_total{level="err"}')" "err total across reloads"
 assert_eq 5 "$(metric 'logtally_events_total{level="warning"}')" "warning total across reloads"
+assert_eq 100 "$(metric logtally_series_limit)" "series limit back up to the start-up value"
+
+# Above the start-up value the table cannot grow: logged, kept; the other keys still apply.
+cat >"$T/c.json" <<'JSON'
+{ "limits": { "max_series": 200 }, "http": { "max_body_bytes": 1024 } }
+JSON
+hup 4
+log=$(cat "$T/daemon.log")
+assert_match 'reload: limits.max_series: 100 -> 200 \(not applied: above the start-up value, needs a restart\)' "$log" "max_series above start refused"
+assert_eq 100 "$(metric logtally_series_limit)" "series limit kept"
+assert_eq 413 "$(post "$big")" "the rest applied"
+assert_eq 1 "$(metric logtally_config_last_reload_successful)" "a partly restart-only file is a good load"
 lt_stop
 lt_finish

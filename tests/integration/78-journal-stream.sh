@@ -16,7 +16,7 @@ lt_stop
 log=$(cat "$T/daemon.log")
 assert_eq "" "$(grep -v -E '^<[0-7]>[^<]' "$T/daemon.log")" "every line has a <N> prefix"
 assert_match '^<6>listening on tcp 127\.0\.0\.1:[0-9]+$' "$(head -n 1 "$T/daemon.log")" "info is <6>"
-assert_match '^<5>reload: limits.max_series: 100 -> 200 \(not applied: needs a restart\)' "$log" "notice is <5>"
+assert_match '^<5>reload: limits.max_series: 100 -> 200 \(not applied: above the start-up value, needs a restart\)' "$log" "notice is <5>"
 assert_match '<6>final totals: events=0 ' "$log" "shutdown line is <6>"
 
 : >"$T/err.log"
