@@ -34,4 +34,11 @@ bool lt_fdlimit_is_near(int fd, int reserve);
 void lt_fdlimit_report(lt_fdlimit_log_t *log, const char *transport, int fd, int reserve,
                        int64_t now_s);
 
+/* Reports one failed accept (err, a negative UV_E* code such as UV_EMFILE or UV_ENFILE that
+ * libuv passed to a connection callback) on transport: a warning line at most once per second
+ * (now_s) across all threads sharing log, with the number left unreported since the previous
+ * line. Thread-safe. */
+void lt_fdlimit_report_error(lt_fdlimit_log_t *log, const char *transport, int err,
+                             int64_t now_s);
+
 #endif

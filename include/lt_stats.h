@@ -34,6 +34,8 @@ typedef struct {
     lt_counter_t idle_closed[LT_TRANSPORT_COUNT];         /* closed by a timeout */
     lt_counter_t fd_limit_refused[LT_TRANSPORT_COUNT];    /* closed near RLIMIT_NOFILE */
     lt_fdlimit_log_t fd_limit_log;                        /* their report's rate limit */
+    lt_counter_t accept_errors[LT_TRANSPORT_COUNT];       /* accept(2) failed (EMFILE, ...) */
+    lt_fdlimit_log_t accept_error_log;                    /* their report's rate limit */
     lt_counter_t http_requests;                           /* HTTP requests answered */
     lt_counter_t http_responses[LT_HTTP_CODE_COUNT];      /* the same, by status code */
 } lt_stats_t;

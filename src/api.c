@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The HTTP routes: picks the route from method and path, and renders /api/v1/stats and
- * /api/v1/events as JSON (cJSON, with counts printed as exact integers) or counts the records
- * of a POST /api/v1/ingest body through the same tally path as TCP and UDP. An array or
- * single-object body is validated whole before anything is counted, so a client that retries
- * a rejected body never counts a record twice. */
+ * /api/v1/events as JSON (cJSON, with counts printed as exact integers); POST /api/v1/ingest
+ * is counted in api_ingest.c. */
 #include "lt_api.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <llhttp.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +15,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api_internal.h"
 #include "lt_alloc.h"
 #include "lt_parse.h"
 #include "lt_web.h"
 
-#define CT_JSON        "application/json"
 #define CT_HTML        "text/html; charset=utf-8"
-#define CT_TEXT        "text/plain; charset=utf-8"
 #define CT_PROMETHEUS  "text/plain; version=0.0.4; charset=utf-8"
 #define CT_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
 
@@ -50,13 +46,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool slice_is(lt_slice_t s, const char *text)
 {
     size_t n = strlen(text);
@@ -67,7 +56,7 @@ static bool slice_is(lt_slice_t s, const char *text)
 
 /* cJSON keeps numbers as doubles and prints integers above INT_MAX with %g, which turns
  * 1e15 and up into exponent form; counts are printed here as exact decimal integers. */
-static void add_u64(cJSON *obj, const char *name, uint64_t v)
+void lt_api_json_add_u64(cJSON *obj, const char *name, uint64_t v)
 {
     char buf[24];
     snprintf(buf, sizeof(buf), "%" PRIu64, v);
@@ -94,7 +83,7 @@ static void add_text(cJSON *obj, const char *name, lt_strbuf_t *tmp, const char 
     cJSON_AddStringToObject(obj, name, utf8_cstr(tmp, p, n));
 }
 
-static void print_json(cJSON *root, lt_strbuf_t *out)
+void lt_api_json_print(cJSON *root, lt_strbuf_t *out)
 {
     char *text = cJSON_PrintUnformatted(root);
     lt_strbuf_puts(out, text);
@@ -102,14 +91,14 @@ static void print_json(cJSON *root, lt_strbuf_t *out)
 }
 
 /* A 4xx/5xx answer with body {"error":message}. */
-static void json_error(lt_http_response_t *res, int status, const char *message)
+void lt_api_json_error(lt_http_response_t *res, int status, const char *message)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "error", message);
     res->status = status;
     res->content_type = CT_JSON;
     lt_strbuf_reset(&res->body);
-    print_json(root, &res->body);
+    lt_api_json_print(root, &res->body);
     cJSON_Delete(root);
 }
 
@@ -161,7 +150,7 @@ static cJSON *render_by_label(const lt_api_series_t *series, size_t n, int label
             for (; k < nrows && is_same_value(&rows[k], &rows[j]) && rows[k].level == rows[j].level;
                  k++)
                 sum += rows[k].count;
-            add_u64(levels, lt_level_name(rows[j].level), sum);
+            lt_api_json_add_u64(levels, lt_level_name(rows[j].level), sum);
             j = k;
         }
         cJSON_AddItemToObject(obj, utf8_cstr(tmp, rows[i].value.p, rows[i].value.n), levels);
@@ -198,10 +187,10 @@ cJSON *lt_api_stats_json(const lt_api_t *api)
     lt_table_level_totals(api->tally.table, totals);
     for (int l = 0; l < LT_LEVEL_COUNT; l++)
         events_total += totals[l];
-    add_u64(root, "events_total", events_total);
+    lt_api_json_add_u64(root, "events_total", events_total);
     cJSON *levels = cJSON_AddObjectToObject(root, "levels");
     for (int l = 0; l < LT_LEVEL_COUNT; l++)
-        add_u64(levels, lt_level_name((lt_level_t)l), totals[l]);
+        lt_api_json_add_u64(levels, lt_level_name((lt_level_t)l), totals[l]);
 
     static const struct {
         const char *name;
@@ -217,7 +206,7 @@ cJSON *lt_api_stats_json(const lt_api_t *api)
 
     cJSON *bytes = cJSON_AddObjectToObject(root, "received_bytes");
     for (int t = 0; t < LT_TRANSPORT_COUNT; t++)
-        add_u64(bytes, lt_transport_name((lt_transport_t)t),
+        lt_api_json_add_u64(bytes, lt_transport_name((lt_transport_t)t),
                 lt_counter_get(&st->received_bytes[t]));
 
     /* The total is summed from the same loads as the breakdown, so the two always agree. */
@@ -228,10 +217,10 @@ cJSON *lt_api_stats_json(const lt_api_t *api)
         for (int r = 0; r < LT_REJECT_COUNT; r++) {
             uint64_t v = lt_counter_get(&st->rejected[t][r]);
             rejected_total += v;
-            add_u64(by_reason, lt_reject_name((lt_reject_t)r), v);
+            lt_api_json_add_u64(by_reason, lt_reject_name((lt_reject_t)r), v);
         }
     }
-    add_u64(root, "rejected_total", rejected_total);
+    lt_api_json_add_u64(root, "rejected_total", rejected_total);
     cJSON_AddItemToObject(root, "rejected", rejected);
 
     static const lt_transport_t connected[] = {LT_TRANSPORT_TCP, LT_TRANSPORT_HTTP};
@@ -240,28 +229,28 @@ cJSON *lt_api_stats_json(const lt_api_t *api)
         lt_transport_t t = connected[i];
         cJSON *c = cJSON_AddObjectToObject(conns, lt_transport_name(t));
         int64_t open = lt_gauge_get(&st->connections[t]);
-        add_u64(c, "open", open > 0 ? (uint64_t)open : 0);
-        add_u64(c, "accepted", lt_counter_get(&st->connections_accepted[t]));
-        add_u64(c, "refused", lt_counter_get(&st->connections_refused[t]));
-        add_u64(c, "idle_closed", lt_counter_get(&st->idle_closed[t]));
-        add_u64(c, "fd_limit_refused", lt_counter_get(&st->fd_limit_refused[t]));
+        lt_api_json_add_u64(c, "open", open > 0 ? (uint64_t)open : 0);
+        lt_api_json_add_u64(c, "accepted", lt_counter_get(&st->connections_accepted[t]));
+        lt_api_json_add_u64(c, "refused", lt_counter_get(&st->connections_refused[t]));
+        lt_api_json_add_u64(c, "idle_closed", lt_counter_get(&st->idle_closed[t]));
+        lt_api_json_add_u64(c, "fd_limit_refused", lt_counter_get(&st->fd_limit_refused[t]));
     }
 
     if (api->udp_info != NULL)
         api->udp_info(api->udp_info_arg, &udp);
     cJSON *u = cJSON_AddObjectToObject(root, "udp");
-    add_u64(u, "dropped", udp.dropped);
-    add_u64(u, "receive_buffer_bytes", udp.rcvbuf_bytes);
+    lt_api_json_add_u64(u, "dropped", udp.dropped);
+    lt_api_json_add_u64(u, "receive_buffer_bytes", udp.rcvbuf_bytes);
 
     cJSON *series = cJSON_AddObjectToObject(root, "series");
-    add_u64(series, "count", lt_table_series_count(api->tally.table));
-    add_u64(series, "limit", cfg->max_series);
-    add_u64(series, "overflow_events", lt_table_overflow_total(api->tally.table));
+    lt_api_json_add_u64(series, "count", lt_table_series_count(api->tally.table));
+    lt_api_json_add_u64(series, "limit", cfg->max_series);
+    lt_api_json_add_u64(series, "overflow_events", lt_table_overflow_total(api->tally.table));
 
     cJSON *rj = cJSON_AddObjectToObject(root, "ring");
-    add_u64(rj, "slots", ring != NULL ? lt_ring_slots(ring) : 0);
-    add_u64(rj, "events", ring != NULL ? lt_ring_pushed_total(ring) : 0);
-    add_u64(rj, "overwritten", ring != NULL ? lt_ring_overwritten_total(ring) : 0);
+    lt_api_json_add_u64(rj, "slots", ring != NULL ? lt_ring_slots(ring) : 0);
+    lt_api_json_add_u64(rj, "events", ring != NULL ? lt_ring_pushed_total(ring) : 0);
+    lt_api_json_add_u64(rj, "overwritten", ring != NULL ? lt_ring_overwritten_total(ring) : 0);
     cJSON_AddStringToObject(
         rj, "min_level",
         lt_level_name(ring != NULL ? lt_ring_min_level(ring) : cfg->ring_min_level));
@@ -286,7 +275,7 @@ cJSON *lt_api_stats_json(const lt_api_t *api)
 void lt_api_render_stats(lt_api_t *api, lt_strbuf_t *out)
 {
     cJSON *root = lt_api_stats_json(api);
-    print_json(root, out);
+    lt_api_json_print(root, out);
     cJSON_Delete(root);
 }
 
@@ -414,7 +403,7 @@ static void events_one(void *arg, const lt_ring_entry_t *e)
     cJSON *o = cJSON_CreateObject();
     const char *facility = lt_facility_name(e->facility);
 
-    add_u64(o, "seq", e->seq);
+    lt_api_json_add_u64(o, "seq", e->seq);
     add_time(o, "received", e->received_ms);
     add_time(o, "time", e->event_ms);
     cJSON_AddStringToObject(
@@ -494,8 +483,8 @@ void lt_api_render_events(lt_api_t *api, const lt_ring_filter_t *filter, lt_strb
     cJSON *root = cJSON_CreateObject();
 
     cJSON_AddItemToObject(root, "events", ctx.events);
-    add_u64(root, "count", count);
-    print_json(root, out);
+    lt_api_json_add_u64(root, "count", count);
+    lt_api_json_print(root, out);
     cJSON_Delete(root);
     lt_strbuf_free(&ctx.tmp);
 }
@@ -510,7 +499,7 @@ static bool parse_events_query(lt_api_t *api, const lt_http_request_t *req, lt_r
     bool is_ok = events_filter(req, ring != NULL ? lt_ring_slots(ring) : 0, f, buf, &err);
 
     if (!is_ok)
-        json_error(res, 400, err.p);
+        lt_api_json_error(res, 400, err.p);
     lt_strbuf_free(&err);
     return is_ok;
 }
@@ -540,7 +529,7 @@ static void history_one(void *arg, int64_t second, const uint64_t counts[LT_LEVE
     cJSON *counts_obj = cJSON_AddObjectToObject(o, "counts");
     for (int l = 0; l < LT_LEVEL_COUNT; l++)
         if (counts[l] > 0)
-            add_u64(counts_obj, lt_level_name((lt_level_t)l), counts[l]);
+            lt_api_json_add_u64(counts_obj, lt_level_name((lt_level_t)l), counts[l]);
     cJSON_AddItemToArray(arg, o);
 }
 
@@ -562,7 +551,7 @@ void lt_api_render_history(lt_api_t *api, unsigned window_s, lt_strbuf_t *out)
     cJSON *seconds = cJSON_AddArrayToObject(root, "seconds");
     if (api->rates != NULL)
         lt_rates_history(api->rates, window_s, history_one, seconds);
-    print_json(root, out);
+    lt_api_json_print(root, out);
     cJSON_Delete(root);
 }
 
@@ -583,7 +572,7 @@ static void handle_history(lt_api_t *api, const lt_http_request_t *req, lt_http_
             lt_strbuf_puts(&err, "invalid window \"");
             lt_api_append_utf8(&err, value.p, value.n);
             lt_strbuf_printf(&err, "\": not a whole number of seconds from 1 to %zu", max_s);
-            json_error(res, 400, err.p);
+            lt_api_json_error(res, 400, err.p);
             lt_strbuf_free(&err);
             goto out;
         }
@@ -629,290 +618,6 @@ out:
     lt_strbuf_free(&events);
     lt_strbuf_free(&stats);
     lt_free(buf);
-}
-
-/* ---- POST /api/v1/ingest ----------------------------------------------------------------- */
-
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static size_t skip_ws(const char *p, size_t n, size_t i)
-{
-    while (i < n && is_ws(p[i]))
-        i++;
-    return i;
-}
-
-/* Walks a JSON array one element at a time with lt_json_value_end (no tree is built). */
-typedef enum { ARRAY_FIRST, ARRAY_VALUE, ARRAY_SEPARATOR, ARRAY_END } array_state_t;
-
-typedef struct {
-    const char *p;
-    size_t n;
-    size_t i;
-    array_state_t state;
-} array_iter_t;
-
-static void array_begin(array_iter_t *it, const char *p, size_t n, size_t open_bracket)
-{
-    *it = (array_iter_t){p, n, open_bracket + 1, ARRAY_FIRST};
-}
-
-/* Returns 1 with *start and *len set to the next element, 0 after the closing ']' when only
- * whitespace follows it, or -1 with *start set to the offset of the first invalid byte. */
-static int array_next(array_iter_t *it, size_t *start, size_t *len)
-{
-    const char *p = it->p;
-    size_t n = it->n;
-
-    for (;;) {
-        size_t i = skip_ws(p, n, it->i);
-        switch (it->state) {
-        case ARRAY_FIRST:
-            if (i < n && p[i] == ']') {
-                it->i = i + 1;
-                it->state = ARRAY_END;
-                break;
-            }
-            it->state = ARRAY_VALUE;
-            break;
-        case ARRAY_VALUE: {
-            size_t end;
-            if (lt_json_value_end(p + i, n - i, &end) != 0) {
-                *start = i + end;
-                return -1;
-            }
-            *start = i;
-            *len = end;
-            it->i = i + end;
-            it->state = ARRAY_SEPARATOR;
-            return 1;
-        }
-        case ARRAY_SEPARATOR:
-            if (i < n && p[i] == ',') {
-                it->i = i + 1;
-                it->state = ARRAY_VALUE;
-                break;
-            }
-            if (i < n && p[i] == ']') {
-                it->i = i + 1;
-                it->state = ARRAY_END;
-                break;
-            }
-            *start = i;
-            return -1;
-        case ARRAY_END:
-            if (i < n) {
-                *start = i;
-                return -1;
-            }
-            return 0;
-        }
-    }
-}
-
-/* printf into err when the caller wants the text (messages here are short). */
-static void describe(lt_strbuf_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void describe(lt_strbuf_t *err, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-
-    if (err == NULL)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    lt_strbuf_puts(err, buf);
-}
-
-typedef struct {
-    uint64_t accepted;
-    uint64_t rejected;
-    lt_strbuf_t error; /* the first problem, for the 400 body */
-} ingest_result_t;
-
-/* Checks one record as the listeners would before counting it: size, a JSON object, and
- * parseable. Returns -1 and sets *reason (and describes the problem in err, when not NULL)
- * when it would be rejected. */
-static int check_record(const lt_api_t *api, const char *body, size_t start, size_t len,
-                        int64_t t_ms, lt_reject_t *reason, lt_strbuf_t *err)
-{
-    const char *p = body + start;
-    lt_event_t ev;
-    size_t end;
-
-    if (len > api->config->max_message_bytes) {
-        *reason = LT_REJECT_OVERSIZE;
-        describe(err, "record at byte %zu is longer than max_message_bytes (%zu)", start,
-                 api->config->max_message_bytes);
-        return -1;
-    }
-    if (len == 0 || p[0] != '{') {
-        *reason = LT_REJECT_BAD_JSON;
-        describe(err, "expected a JSON object at byte %zu", start);
-        return -1;
-    }
-    if (lt_json_value_end(p, len, &end) != 0 || skip_ws(p, len, end) != len) {
-        *reason = LT_REJECT_BAD_JSON;
-        describe(err, "invalid JSON at byte %zu", start + end);
-        return -1;
-    }
-    int rc = lt_parse_message(p, len, t_ms / 1000, &ev);
-    if (rc != 0) {
-        *reason = LT_PARSE_REJECT(rc);
-        describe(err, "record at byte %zu rejected: %s", start, lt_reject_name(*reason));
-        return -1;
-    }
-    return 0;
-}
-
-static void count_record(lt_api_t *api, const lt_http_request_t *req, const char *p, size_t n,
-                         int64_t t_ms, ingest_result_t *r)
-{
-    if (lt_tally_message(&api->tally, &api->ingest_batch, LT_TRANSPORT_HTTP, req->peer, p, n,
-                         t_ms) == 0)
-        r->accepted++;
-    else
-        r->rejected++;
-}
-
-/* An array of objects or one object: every record is checked first and nothing is counted
- * unless all pass; the body then counts as one rejection with the first record's reason. */
-static void ingest_whole(lt_api_t *api, const lt_http_request_t *req, size_t first, bool is_array,
-                         int64_t t_ms, ingest_result_t *r)
-{
-    const char *p = req->body.p;
-    size_t n = req->body.n;
-    array_iter_t it;
-    size_t start, len;
-    lt_reject_t reason;
-    int rc;
-
-    if (!is_array) {
-        len = n;
-        while (len > first && is_ws(p[len - 1]))
-            len--;
-        if (check_record(api, p, first, len - first, t_ms, &reason, &r->error) != 0)
-            goto reject;
-        count_record(api, req, p + first, len - first, t_ms, r);
-        return;
-    }
-
-    array_begin(&it, p, n, first);
-    while ((rc = array_next(&it, &start, &len)) == 1)
-        if (check_record(api, p, start, len, t_ms, &reason, &r->error) != 0)
-            goto reject;
-    if (rc < 0) {
-        reason = LT_REJECT_BAD_JSON;
-        lt_strbuf_printf(&r->error, "invalid JSON at byte %zu", start);
-        goto reject;
-    }
-    array_begin(&it, p, n, first);
-    while (array_next(&it, &start, &len) == 1)
-        count_record(api, req, p + start, len, t_ms, r);
-    return;
-
-reject:
-    lt_tally_reject(&api->tally, LT_TRANSPORT_HTTP, reason);
-    r->rejected = 1;
-}
-
-/* NDJSON: each line is a record on its own, as on a TCP JSON-lines stream; a bad line is
- * rejected and the others are counted. */
-static void ingest_lines(lt_api_t *api, const lt_http_request_t *req, int64_t t_ms,
-                         ingest_result_t *r)
-{
-    const char *p = req->body.p;
-    size_t n = req->body.n;
-    size_t line_no = 0;
-
-    for (size_t i = 0; i < n;) {
-        const char *nl = memchr(p + i, '\n', n - i);
-        size_t line_end = nl != NULL ? (size_t)(nl - p) : n;
-        size_t start = skip_ws(p, line_end, i);
-        size_t end = line_end;
-        lt_reject_t reason;
-
-        line_no++;
-        i = line_end + 1;
-        while (end > start && is_ws(p[end - 1]))
-            end--;
-        if (start == end)
-            continue;
-        bool is_first_error = r->error.len == 0;
-        if (check_record(api, p, start, end - start, t_ms, &reason,
-                         is_first_error ? &r->error : NULL) != 0) {
-            lt_tally_reject(&api->tally, LT_TRANSPORT_HTTP, reason);
-            r->rejected++;
-            if (is_first_error)
-                lt_strbuf_printf(&r->error, " (line %zu)", line_no);
-            continue;
-        }
-        count_record(api, req, p + start, end - start, t_ms, r);
-    }
-}
-
-static void handle_ingest(lt_api_t *api, const lt_http_request_t *req, lt_http_response_t *res)
-{
-    const char *p = req->body.p;
-    size_t n = req->body.n;
-    ingest_result_t r = {0, 0, LT_STRBUF_INIT};
-    int64_t t_ms = now_ms();
-
-    if (!api->config->is_http_ingest_enabled) {
-        json_error(res, 403, "HTTP ingest is disabled (http.ingest is false)");
-        return;
-    }
-    lt_counter_add(&api->tally.stats->received_bytes[LT_TRANSPORT_HTTP], n);
-
-    size_t first = n > 0 ? skip_ws(p, n, 0) : 0;
-    if (first == n) {
-        json_error(res, 400, "empty body");
-        return;
-    }
-
-    /* Shape: '[' is an array; one JSON value and only whitespace after it is one object;
-     * otherwise, if the body has several lines, NDJSON; else it is invalid. */
-    if (p[first] == '[') {
-        ingest_whole(api, req, first, true, t_ms, &r);
-    } else {
-        size_t end;
-        int rc = lt_json_value_end(p + first, n - first, &end);
-        size_t after = skip_ws(p, n, first + end);
-        size_t last = n;
-        while (last > first && is_ws(p[last - 1]))
-            last--;
-        if (rc == 0 && after == n) {
-            ingest_whole(api, req, first, false, t_ms, &r);
-        } else if (memchr(p + first, '\n', last - first) != NULL) {
-            ingest_lines(api, req, t_ms, &r);
-        } else {
-            lt_strbuf_printf(&r.error, "invalid JSON at byte %zu", rc == 0 ? after : first + end);
-            lt_tally_reject(&api->tally, LT_TRANSPORT_HTTP, LT_REJECT_BAD_JSON);
-            r.rejected = 1;
-        }
-    }
-    lt_table_batch_flush(api->tally.table, &api->ingest_batch);
-
-    if (r.rejected == 0) {
-        res->status = 204;
-        res->content_type = CT_TEXT;
-        goto out;
-    }
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "error", r.error.len > 0 ? r.error.p : "record rejected");
-    add_u64(root, "accepted", r.accepted);
-    add_u64(root, "rejected", r.rejected);
-    res->status = 400;
-    res->content_type = CT_JSON;
-    print_json(root, &res->body);
-    cJSON_Delete(root);
-out:
-    lt_strbuf_free(&r.error);
 }
 
 /* ---- routing ----------------------------------------------------------------------------- */
@@ -1029,7 +734,7 @@ void lt_api_handle(void *arg, const lt_http_request_t *req, lt_http_response_t *
         break;
     }
     case ROUTE_INGEST:
-        handle_ingest(api, req, res);
+        lt_api_ingest(api, req, res);
         break;
     }
 }

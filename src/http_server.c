@@ -802,7 +802,11 @@ static void on_connection(uv_stream_t *listener, int status)
 {
     lt_http_server_t *s = listener->data;
     if (status < 0) {
-        lt_log(LT_LOG_WARNING, "http: accept: %s", lt_strerror(status));
+        if (s->stats != NULL) {
+            lt_counter_add(&s->stats->accept_errors[LT_TRANSPORT_HTTP], 1);
+            lt_fdlimit_report_error(&s->stats->accept_error_log, "http", status,
+                                    (int64_t)time(NULL));
+        }
         return;
     }
     if (s->is_closing)

@@ -98,8 +98,11 @@ static void on_connection(uv_stream_t *server, int status)
 {
     lt_worker_t *w = server->data;
     lt_stats_t *st = stats_of(w);
-    if (status != 0)
+    if (status != 0) {
+        lt_counter_add(&st->accept_errors[LT_TRANSPORT_TCP], 1);
+        lt_fdlimit_report_error(&st->accept_error_log, "tcp", status, lt_worker_wall_ms() / 1000);
         return;
+    }
 
     /* Reserve a place first, so that workers racing for the last one cannot both win. */
     int64_t open = atomic_fetch_add_explicit(&st->connections[LT_TRANSPORT_TCP], 1,

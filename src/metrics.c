@@ -30,6 +30,8 @@
       "Connections closed by a timeout, by transport.")                                            \
     X(FD_LIMIT_REFUSED, "logtally_fd_limit_refused_total", COUNTER,                                \
       "Connections closed at once because the process neared its open files limit, by transport.")\
+    X(ACCEPT_ERRORS, "logtally_accept_errors_total", COUNTER,                                      \
+      "Failed accepts of a listener (out of descriptors or memory), by transport.")               \
     X(UDP_DROPPED, "logtally_udp_dropped_total", COUNTER,                                          \
       "Datagrams the kernel dropped because a UDP receive buffer was full.")                       \
     X(UDP_RCVBUF, "logtally_udp_receive_buffer_bytes", GAUGE,                                      \
@@ -553,6 +555,10 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
     for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
         sample_transport(out, FAMILY_FD_LIMIT_REFUSED, connected[i],
                          lt_counter_get(&st->fd_limit_refused[connected[i]]));
+    family(out, FAMILY_ACCEPT_ERRORS, is_om);
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
+        sample_transport(out, FAMILY_ACCEPT_ERRORS, connected[i],
+                         lt_counter_get(&st->accept_errors[connected[i]]));
 
     family(out, FAMILY_UDP_DROPPED, is_om);
     sample(out, FAMILY_UDP_DROPPED, udp.dropped);

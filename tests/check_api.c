@@ -287,6 +287,7 @@ START_TEST(test_api_metrics_families)
         {"logtally_connections_refused_total", "counter"},
         {"logtally_idle_closed_total", "counter"},
         {"logtally_fd_limit_refused_total", "counter"},
+        {"logtally_accept_errors_total", "counter"},
         {"logtally_udp_dropped_total", "counter"},
         {"logtally_udp_receive_buffer_bytes", "gauge"},
         {"logtally_series", "gauge"},
@@ -320,6 +321,7 @@ START_TEST(test_api_metrics_families)
     lt_counter_add(&fx.stats.connections_refused[LT_TRANSPORT_TCP], 5);
     lt_counter_add(&fx.stats.idle_closed[LT_TRANSPORT_TCP], 6);
     lt_counter_add(&fx.stats.fd_limit_refused[LT_TRANSPORT_TCP], 9);
+    lt_counter_add(&fx.stats.accept_errors[LT_TRANSPORT_HTTP], 11);
     lt_counter_add(&fx.stats.http_requests, 7);
     lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(408)], 2);
     lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(418)], 1);
@@ -394,6 +396,8 @@ START_TEST(test_api_metrics_families)
     ASSERT_LINE(body, "logtally_connections_refused_total{transport=\"tcp\"} 5");
     ASSERT_LINE(body, "logtally_idle_closed_total{transport=\"tcp\"} 6");
     ASSERT_LINE(body, "logtally_fd_limit_refused_total{transport=\"tcp\"} 9");
+    ASSERT_LINE(body, "logtally_accept_errors_total{transport=\"http\"} 11");
+    ASSERT_LINE(body, "logtally_accept_errors_total{transport=\"tcp\"} 0");
     ASSERT_LINE(body, "logtally_http_requests_total 7");
     ASSERT_LINE(body, "logtally_http_responses_total{code=\"200\"} 0");
     ASSERT_LINE(body, "logtally_http_responses_total{code=\"408\"} 2");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <uv.h>
 
 #include "lt_fdlimit.h"
 #include "lt_log.h"
@@ -69,12 +70,31 @@ START_TEST(test_fdlimit_report_once_a_second)
 }
 END_TEST
 
+START_TEST(test_fdlimit_report_error_once_a_second)
+{
+    sink_t sink = {0};
+    lt_fdlimit_log_t log = {0};
+    lt_log_set_sink(capture, &sink);
+    for (int i = 0; i < 4; i++)
+        lt_fdlimit_report_error(&log, "tcp", UV_EMFILE, 2000);
+    ck_assert_int_eq(sink.lines, 1);
+    ck_assert_str_eq(sink.last, "tcp: accept failed: too many open files (0 more failures since "
+                                "the last report)");
+    lt_fdlimit_report_error(&log, "http", UV_ENFILE, 2001); /* a new second: the three */
+    ck_assert_int_eq(sink.lines, 2);
+    ck_assert_str_eq(sink.last, "http: accept failed: file table overflow (3 more failures since "
+                                "the last report)");
+    lt_log_set_sink(NULL, NULL);
+}
+END_TEST
+
 static Suite *fdlimit_suite(void)
 {
     Suite *s = suite_create("fdlimit");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_fdlimit_near_the_soft_limit);
     tcase_add_test(tc, test_fdlimit_report_once_a_second);
+    tcase_add_test(tc, test_fdlimit_report_error_once_a_second);
     suite_add_tcase(s, tc);
     return s;
 }
