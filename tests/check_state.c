@@ -16,21 +16,9 @@
 #include "lt_alloc.h"
 #include "lt_config.h"
 #include "lt_state.h"
+#include "series_dump.h"
 
 #define ALL_LABELS (LT_LABEL_HOST | LT_LABEL_APP | LT_LABEL_FACILITY | LT_LABEL_TRANSPORT)
-
-static lt_series_key_t key_of(lt_level_t level, int facility, int transport, const char *host,
-                              const char *app)
-{
-    return (lt_series_key_t){
-        .level = level,
-        .facility = facility,
-        .transport = transport,
-        .host = {host, host ? strlen(host) : 0},
-        .app = {app, app ? strlen(app) : 0},
-        .is_overflow = false,
-    };
-}
 
 /* A table with labelled series (quotes, backslashes, newlines and UTF-8 in labels), level-only
  * series, an overflow series, and counters above 2^53 that a double would round. */
@@ -65,49 +53,6 @@ static void fill(lt_table_t *t, lt_stats_t *s)
     lt_counter_add(&s->http_responses[LT_HTTP_CODE_200], 38);
     lt_counter_add(&s->http_responses[LT_HTTP_CODE_OTHER], 2);
     lt_gauge_add(&s->connections[LT_TRANSPORT_TCP], 3); /* a gauge: never persisted */
-}
-
-typedef struct {
-    char **lines;
-    size_t n, cap;
-} dump_t;
-
-static void dump_one(void *arg, const lt_series_key_t *k, uint64_t count)
-{
-    dump_t *d = arg;
-    char line[1200];
-    if (count == 0)
-        return;
-    snprintf(line, sizeof(line), "%d|%d|%d|%.*s|%.*s|%d|%llu", (int)k->level, k->facility,
-             k->transport, (int)k->host.n, k->host.p ? k->host.p : "", (int)k->app.n,
-             k->app.p ? k->app.p : "", (int)k->is_overflow, (unsigned long long)count);
-    if (d->n == d->cap) {
-        d->cap = d->cap ? 2 * d->cap : 64;
-        d->lines = lt_realloc(d->lines, d->cap * sizeof(char *));
-    }
-    d->lines[d->n++] = lt_strndup(line, strlen(line));
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every non-zero series of t as sorted text lines joined by ';', for exact comparison. */
-static char *dump(const lt_table_t *t)
-{
-    dump_t d = {NULL, 0, 0};
-    lt_strbuf_t out = LT_STRBUF_INIT;
-    lt_table_foreach(t, dump_one, &d);
-    qsort(d.lines, d.n, sizeof(char *), cmp_str);
-    lt_strbuf_puts(&out, "");
-    for (size_t i = 0; i < d.n; i++) {
-        lt_strbuf_puts(&out, d.lines[i]);
-        lt_strbuf_puts(&out, ";");
-        lt_free(d.lines[i]);
-    }
-    lt_free(d.lines);
-    return out.p;
 }
 
 static void assert_stats_equal(const lt_stats_t *a, const lt_stats_t *b)
