@@ -224,12 +224,19 @@ static void block_done(uv_work_t *w, int status)
     b->is_done = true;
 }
 
-static void block_pool(fixture_t *f, blocker_t *b)
+/* Holds the threadpool with b and turns the loop until a tick has queued a checkpoint behind
+ * it; uv_sem_post(&b->sem) lets it go. */
+static void hold_a_write(fixture_t *f, blocker_t *b)
 {
     memset(b, 0, sizeof(*b));
     ck_assert_int_eq(uv_sem_init(&b->sem, 0), 0);
     b->req.data = b;
     ck_assert_int_eq(uv_queue_work(&f->loop, &b->req, block_work, block_done), 0);
+    int64_t end = mono_ms() + 5000;
+    while (!f->cp.is_writing && mono_ms() < end)
+        uv_run(&f->loop, UV_RUN_ONCE);
+    ck_assert_msg(f->cp.is_writing, "no write queued within 5 s");
+    ck_assert_uint_eq(written(f), 0);
 }
 
 /* ---- a private tmpfs over the fixture's directory, for EROFS and ENOSPC as root ---------- */
@@ -344,16 +351,11 @@ START_TEST(test_checkpoint_skips_ticks_while_a_write_is_in_flight)
     blocker_t b;
     fixture_open(&f, 10);
     count(&f.table, LT_LEVEL_ERR, "a", 1);
-    block_pool(&f, &b);
-
-    int64_t end = mono_ms() + 5000;
-    while (!f.cp.is_writing && mono_ms() < end)
-        uv_run(&f.loop, UV_RUN_ONCE);
-    ck_assert_msg(f.cp.is_writing, "no write queued within 5 s");
+    hold_a_write(&f, &b);
     count(&f.table, LT_LEVEL_ERR, "a", 100);
 
     /* Ten intervals or more with the write held: nothing written, nothing half-written. */
-    end = mono_ms() + 120;
+    int64_t end = mono_ms() + 120;
     while (mono_ms() < end) {
         uv_run(&f.loop, UV_RUN_ONCE);
         ck_assert(f.cp.is_writing);
@@ -381,11 +383,7 @@ START_TEST(test_checkpoint_close_lets_the_write_in_flight_finish)
     blocker_t b;
     fixture_open(&f, 10);
     count(&f.table, LT_LEVEL_NOTICE, "a", 3);
-    block_pool(&f, &b);
-    int64_t end = mono_ms() + 5000;
-    while (!f.cp.is_writing && mono_ms() < end)
-        uv_run(&f.loop, UV_RUN_ONCE);
-    ck_assert_msg(f.cp.is_writing, "no write queued within 5 s");
+    hold_a_write(&f, &b);
 
     lt_checkpoint_close(&f.cp);
     lt_checkpoint_close(&f.cp); /* a second close is a no-op */

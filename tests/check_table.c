@@ -10,20 +10,7 @@
 #include <uv.h>
 
 #include "lt_table.h"
-
-static lt_series_key_t make_key(lt_level_t level, int facility, int transport, const char *host,
-                                const char *app)
-{
-    lt_series_key_t k = {
-        .level = level,
-        .facility = facility,
-        .transport = transport,
-        .host = {host, host ? strlen(host) : 0},
-        .app = {app, app ? strlen(app) : 0},
-        .is_overflow = false,
-    };
-    return k;
-}
+#include "series_dump.h"
 
 /* The number after a label's prefix (labels in the table are not NUL-terminated). */
 static int label_number(lt_slice_t label, size_t prefix_n)
@@ -77,17 +64,17 @@ START_TEST(test_table_insert_lookup)
     ck_assert_int_eq(lt_table_init(&t, 100), 0);
     /* Keys that differ in exactly one field each. */
     lt_series_key_t keys[] = {
-        make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, NULL),
-        make_key(LT_LEVEL_INFO, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, NULL),
-        make_key(LT_LEVEL_ERR, 3, LT_LABEL_UNSET, NULL, NULL),
-        make_key(LT_LEVEL_ERR, 4, LT_LABEL_UNSET, NULL, NULL),
-        make_key(LT_LEVEL_ERR, 3, LT_TRANSPORT_TCP, NULL, NULL),
-        make_key(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, NULL, NULL),
-        make_key(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, "web1", NULL),
-        make_key(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, "web2", NULL),
-        make_key(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, "web2", "nginx"),
-        make_key(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, "web2n", "ginx"), /* same bytes, split */
-        make_key(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, NULL, "web2"),
+        key_of(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, NULL),
+        key_of(LT_LEVEL_INFO, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, NULL),
+        key_of(LT_LEVEL_ERR, 3, LT_LABEL_UNSET, NULL, NULL),
+        key_of(LT_LEVEL_ERR, 4, LT_LABEL_UNSET, NULL, NULL),
+        key_of(LT_LEVEL_ERR, 3, LT_TRANSPORT_TCP, NULL, NULL),
+        key_of(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, NULL, NULL),
+        key_of(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, "web1", NULL),
+        key_of(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, "web2", NULL),
+        key_of(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, "web2", "nginx"),
+        key_of(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, "web2n", "ginx"), /* same bytes, split */
+        key_of(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, NULL, "web2"),
     };
     size_t nkeys = sizeof(keys) / sizeof(keys[0]);
     uint32_t ids[sizeof(keys) / sizeof(keys[0])];
@@ -103,7 +90,7 @@ START_TEST(test_table_insert_lookup)
 
     /* Lookups of equal keys (other storage for the strings) return the same id. */
     char host[] = "web2", app[] = "nginx";
-    lt_series_key_t again = make_key(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, host, app);
+    lt_series_key_t again = key_of(LT_LEVEL_ERR, 3, LT_TRANSPORT_UDP, host, app);
     ck_assert_uint_eq(lt_table_lookup(&t, &again, NULL), ids[8]);
     for (size_t i = 0; i < nkeys; i++)
         ck_assert_msg(lt_table_lookup(&t, &keys[i], NULL) == ids[i], "key %zu changed id", i);
@@ -203,7 +190,7 @@ START_TEST(test_table_overflow_at_max_series)
     for (int i = 0; i < MAX + 4; i++) {
         snprintf(host, sizeof(host), "h%d", i);
         lt_level_t level = i % 2 ? LT_LEVEL_ERR : LT_LEVEL_WARNING;
-        lt_series_key_t k = make_key(level, LT_LABEL_UNSET, LT_LABEL_UNSET, host, NULL);
+        lt_series_key_t k = key_of(level, LT_LABEL_UNSET, LT_LABEL_UNSET, host, NULL);
         bool is_overflow = true;
         uint32_t id = lt_table_lookup(&t, &k, &is_overflow);
         ck_assert_msg(is_overflow == (i >= MAX), "series %d: is_overflow %d", i, is_overflow);
@@ -220,11 +207,11 @@ START_TEST(test_table_overflow_at_max_series)
     }
     /* An existing series is still found after the cap is reached. */
     bool is_overflow = true;
-    lt_series_key_t h1 = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "h1", NULL);
+    lt_series_key_t h1 = key_of(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "h1", NULL);
     lt_table_lookup(&t, &h1, &is_overflow);
     ck_assert(!is_overflow);
     /* A key asking for the overflow series directly gets it. */
-    lt_series_key_t ov = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, NULL);
+    lt_series_key_t ov = key_of(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, NULL);
     ov.is_overflow = true;
     ck_assert_uint_eq(lt_table_lookup(&t, &ov, NULL), err_overflow_id);
 
@@ -256,7 +243,7 @@ START_TEST(test_table_precreated_levels)
         ck_assert_msg(v.level_seen[l] == 1, "level %d seen %u times", l, v.level_seen[l]);
 
     /* Counting the level-only key lands in the pre-created series. */
-    lt_series_key_t debug = make_key(LT_LEVEL_DEBUG, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, "");
+    lt_series_key_t debug = key_of(LT_LEVEL_DEBUG, LT_LABEL_UNSET, LT_LABEL_UNSET, NULL, "");
     lt_table_incr(&t, &debug, 3);
     ck_assert_uint_eq(lt_table_series_count(&t), LT_LEVEL_COUNT);
     uint64_t totals[LT_LEVEL_COUNT];
@@ -269,7 +256,7 @@ START_TEST(test_table_precreated_levels)
     lt_table_precreate_levels(&t);
     ck_assert_uint_eq(lt_table_series_count(&t), LT_LEVEL_COUNT);
     bool is_overflow = false;
-    lt_series_key_t facility = make_key(LT_LEVEL_ERR, 1, LT_LABEL_UNSET, NULL, NULL);
+    lt_series_key_t facility = key_of(LT_LEVEL_ERR, 1, LT_LABEL_UNSET, NULL, NULL);
     lt_table_lookup(&t, &facility, &is_overflow);
     ck_assert(is_overflow);
     lt_table_free(&t);
@@ -284,7 +271,7 @@ START_TEST(test_table_batch_flushes_exactly)
     char host[16];
     for (int i = 0; i <= LT_TABLE_BATCH_SLOTS; i++) {
         snprintf(host, sizeof(host), "h%d", i);
-        lt_series_key_t k = make_key(LT_LEVEL_INFO, 0, 0, host, NULL);
+        lt_series_key_t k = key_of(LT_LEVEL_INFO, 0, 0, host, NULL);
         ids[i] = lt_table_lookup(&t, &k, NULL);
     }
     lt_table_batch_t b = LT_TABLE_BATCH_INIT;
@@ -341,8 +328,8 @@ static void *count_worker(void *arg)
     worker_t *w = arg;
     char own[32], fresh[32];
     snprintf(own, sizeof(own), "own-%d", w->id);
-    lt_series_key_t shared = make_key(LT_LEVEL_INFO, 1, LT_TRANSPORT_TCP, "shared", "app");
-    lt_series_key_t mine = make_key(LT_LEVEL_ERR, 1, LT_TRANSPORT_TCP, own, "app");
+    lt_series_key_t shared = key_of(LT_LEVEL_INFO, 1, LT_TRANSPORT_TCP, "shared", "app");
+    lt_series_key_t mine = key_of(LT_LEVEL_ERR, 1, LT_TRANSPORT_TCP, own, "app");
     uint32_t mine_id = lt_table_lookup(w->table, &mine, NULL);
     lt_table_batch_t b = LT_TABLE_BATCH_INIT;
     pthread_barrier_wait(w->start);
@@ -363,7 +350,7 @@ static void *count_worker(void *arg)
         if (i % (NINCR / NNEW) == 0) {
             /* Every thread inserts the same fresh keys, racing for each. */
             snprintf(fresh, sizeof(fresh), "fresh-%d", i / (NINCR / NNEW));
-            lt_series_key_t k = make_key(LT_LEVEL_NOTICE, 2, LT_TRANSPORT_UDP, fresh, NULL);
+            lt_series_key_t k = key_of(LT_LEVEL_NOTICE, 2, LT_TRANSPORT_UDP, fresh, NULL);
             lt_table_incr(w->table, &k, 1);
         }
     }
@@ -447,7 +434,7 @@ static void *race_worker(void *arg)
             snprintf(host, sizeof(host), "t%d-%d", w->id, i);
         else
             snprintf(host, sizeof(host), "all-%d", i);
-        lt_series_key_t k = make_key(LT_LEVEL_ERR, 0, 0, host, NULL);
+        lt_series_key_t k = key_of(LT_LEVEL_ERR, 0, 0, host, NULL);
         lt_table_incr(w->table, &k, 1);
         size_t n = lt_table_series_count(w->table);
         w->max_seen = n > w->max_seen ? n : w->max_seen;
@@ -465,7 +452,7 @@ static void *same_keys_worker(void *arg)
     for (int i = 0; i < SAME_KEYS; i++) {
         /* Every thread inserts the same new keys in the same order, at the same moment. */
         snprintf(host, sizeof(host), "same-%d", i);
-        lt_series_key_t k = make_key(LT_LEVEL_ERR, 0, 0, host, NULL);
+        lt_series_key_t k = key_of(LT_LEVEL_ERR, 0, 0, host, NULL);
         lt_table_incr(w->table, &k, 1);
     }
     return NULL;
@@ -488,7 +475,7 @@ static void *last_series_worker(void *arg)
     char host[32];
     snprintf(host, sizeof(host), "last-%d", w->id);
     pthread_barrier_wait(w->start);
-    lt_series_key_t k = make_key(LT_LEVEL_ERR, 0, 0, host, NULL);
+    lt_series_key_t k = key_of(LT_LEVEL_ERR, 0, 0, host, NULL);
     lt_table_incr(w->table, &k, 1);
     return NULL;
 }
@@ -531,8 +518,8 @@ START_TEST(test_table_racing_inserters_respect_max_series)
     /* Many rounds of all threads racing for the one remaining place. */
     for (int round = 0; round < RACE_ROUNDS; round++) {
         ck_assert_int_eq(lt_table_init(&t, 3), 0);
-        lt_series_key_t a = make_key(LT_LEVEL_ERR, 0, 0, "a", NULL);
-        lt_series_key_t b = make_key(LT_LEVEL_ERR, 0, 0, "b", NULL);
+        lt_series_key_t a = key_of(LT_LEVEL_ERR, 0, 0, "a", NULL);
+        lt_series_key_t b = key_of(LT_LEVEL_ERR, 0, 0, "b", NULL);
         lt_table_incr(&t, &a, 1);
         lt_table_incr(&t, &b, 1);
         max_seen = run_threads(&t, last_series_worker);
@@ -575,9 +562,9 @@ START_TEST(test_table_set_series_limit)
     ck_assert_int_eq(lt_table_set_series_limit(&t, 0), UV_EINVAL);
     ck_assert_uint_eq(lt_table_series_limit(&t), 4);
 
-    lt_series_key_t a = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "a", NULL);
-    lt_series_key_t b = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "b", NULL);
-    lt_series_key_t c = make_key(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "c", NULL);
+    lt_series_key_t a = key_of(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "a", NULL);
+    lt_series_key_t b = key_of(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "b", NULL);
+    lt_series_key_t c = key_of(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "c", NULL);
     bool is_overflow = true;
     uint32_t ida = lt_table_lookup(&t, &a, &is_overflow);
     ck_assert(!is_overflow);
