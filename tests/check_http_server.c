@@ -51,6 +51,7 @@ struct fixture_s {
     lt_http_limits_t limits;
     int port;
     script_fn script;
+    const char *const *requests; /* script_requests' input, NULL-terminated */
     pthread_t thread;
     bool is_server_closed;
     bool is_done_sent;
@@ -181,7 +182,9 @@ static void run_with(fixture_t *f, const lt_http_limits_t *limits, script_fn scr
     struct sockaddr_in sin;
     struct sockaddr_storage bound;
 
+    const char *const *requests = f->requests; /* the caller's input survives the reset */
     memset(f, 0, sizeof(*f));
+    f->requests = requests;
     lt_stats_init(&f->stats);
     f->limits = *limits;
     f->script = script;
@@ -209,9 +212,16 @@ static void run_with(fixture_t *f, const lt_http_limits_t *limits, script_fn scr
     ck_assert_msg(f->note[0] == '\0', "client: %s", f->note);
 }
 
-static void run(fixture_t *f, const lt_http_limits_t *limits, script_fn script)
+static void run_limited(fixture_t *f, const lt_http_limits_t *limits, script_fn script)
 {
     run_with(f, limits, script, true);
+}
+
+/* run_limited with default_limits(). */
+static void run(fixture_t *f, script_fn script)
+{
+    lt_http_limits_t limits = default_limits();
+    run_with(f, &limits, script, true);
 }
 
 /* ---- client side (runs on the client thread) ----------------------------------------------- */
@@ -353,6 +363,38 @@ static void wait_closed(fixture_t *f, client_t *c)
         f->closed[f->n_closed++] = result;
 }
 
+/* One request and its response. */
+static void exchange(fixture_t *f, client_t *c, const char *request)
+{
+    client_puts(f, c, request);
+    read_response(f, c, false);
+}
+
+/* The script of run_requests: f->requests in order on one connection, each answered. */
+static void script_requests(fixture_t *f)
+{
+    client_t *c = client_open(f);
+    for (const char *const *r = f->requests; *r != NULL; r++)
+        exchange(f, c, *r);
+    client_free(c);
+}
+
+/* run() with script_requests over requests (NULL-terminated). */
+static void run_requests(fixture_t *f, const char *const *requests)
+{
+    f->requests = requests;
+    run(f, script_requests);
+}
+
+/* One request on a connection of its own, its response, then the server's close. */
+static void exchange_then_closed(fixture_t *f, const char *request)
+{
+    client_t *c = client_open(f);
+    exchange(f, c, request);
+    wait_closed(f, c);
+    client_free(c);
+}
+
 /* ---- tests --------------------------------------------------------------------------------- */
 
 static void assert_response(const fixture_t *f, int i, const char *want)
@@ -362,34 +404,31 @@ static void assert_response(const fixture_t *f, int i, const char *want)
                   want);
 }
 
-static void script_get(fixture_t *f)
+/* assert_response for a text/plain response: "HTTP/1.1 STATUS", its Content-Type, then rest. */
+static void assert_text_response(const fixture_t *f, int i, const char *status, const char *rest)
 {
-    client_t *c = client_open(f);
-    client_puts(f, c, "GET /fixed HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /only-get HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /json HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_free(c);
+    char want[RESPONSE_BYTES];
+    snprintf(want, sizeof(want), "HTTP/1.1 %s\r\nContent-Type: text/plain; charset=utf-8\r\n%s",
+             status, rest);
+    assert_response(f, i, want);
 }
+
+static const char *const get_requests[] = {
+    "GET /fixed HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /only-get HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /json HTTP/1.1\r\nHost: x\r\n\r\n",
+    NULL,
+};
 
 START_TEST(test_http_server_get_returns_body_and_status)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_get);
-    assert_response(&f, 0,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 12\r\n\r\nhello world\n");
-    assert_response(&f, 1,
-                    "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 10\r\n\r\nnot found\n");
-    assert_response(&f, 2,
-                    "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 19\r\nAllow: GET, HEAD\r\n\r\nmethod not allowed\n");
+    run_requests(&f, get_requests);
+    assert_text_response(&f, 0, "200 OK", "Content-Length: 12\r\n\r\nhello world\n");
+    assert_text_response(&f, 1, "404 Not Found", "Content-Length: 10\r\n\r\nnot found\n");
+    assert_text_response(&f, 2, "405 Method Not Allowed",
+                         "Content-Length: 19\r\nAllow: GET, HEAD\r\n\r\nmethod not allowed\n");
     assert_response(&f, 3,
                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     "Content-Length: 2\r\n\r\n{}");
@@ -402,56 +441,41 @@ START_TEST(test_http_server_get_returns_body_and_status)
 }
 END_TEST
 
-static void script_extra(fixture_t *f)
-{
-    client_t *c = client_open(f);
-    client_puts(f, c, "GET /extra HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /fixed HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /extra HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    read_response(f, c, false);
-    client_free(c);
-}
+static const char *const extra_requests[] = {
+    "GET /extra HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /fixed HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /extra HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    NULL,
+};
 
 /* The handler's extra header lines go out after the server's own, and only with the response
  * that set them: the next request on the connection starts from none. */
 START_TEST(test_http_server_extra_headers_only_where_set)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_extra);
-    assert_response(&f, 0,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 6\r\nX-One: 1\r\nCache-Control: no-store\r\n\r\nextra\n");
-    assert_response(&f, 1,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 12\r\n\r\nhello world\n");
-    assert_response(&f, 2,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 6\r\nX-One: 1\r\nCache-Control: no-store\r\n"
-                    "Connection: close\r\n\r\nextra\n");
+    run_requests(&f, extra_requests);
+    assert_text_response(&f, 0, "200 OK",
+                         "Content-Length: 6\r\nX-One: 1\r\nCache-Control: no-store\r\n\r\nextra\n");
+    assert_text_response(&f, 1, "200 OK", "Content-Length: 12\r\n\r\nhello world\n");
+    assert_text_response(&f, 2, "200 OK",
+                         "Content-Length: 6\r\nX-One: 1\r\nCache-Control: no-store\r\n"
+                         "Connection: close\r\n\r\nextra\n");
     ck_assert_int_eq(f.handled, 3);
 }
 END_TEST
 
-static void script_fields(fixture_t *f)
-{
-    client_t *c = client_open(f);
-    client_puts(f, c,
-                "POST /api/v1/ingest?x=1&y=%20 HTTP/1.1\r\nHost: x\r\n"
-                "ACCEPT: application/json  \r\nX-Other: 1\r\n"
-                "content-type: application/x-ndjson\r\nContent-Length: 16\r\n\r\n"
-                "{\"a\":1}\n{\"b\":2}\n");
-    read_response(f, c, false);
-    client_free(c);
-}
+static const char *const fields_requests[] = {
+    "POST /api/v1/ingest?x=1&y=%20 HTTP/1.1\r\nHost: x\r\n"
+    "ACCEPT: application/json  \r\nX-Other: 1\r\n"
+    "content-type: application/x-ndjson\r\nContent-Length: 16\r\n\r\n"
+    "{\"a\":1}\n{\"b\":2}\n",
+    NULL,
+};
 
 START_TEST(test_http_server_handler_sees_request_fields)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_fields);
+    run_requests(&f, fields_requests);
     ck_assert_msg(f.handled == 1, "response: %s", f.resp[0]);
     ck_assert_int_eq(f.seen.method, HTTP_POST);
     ck_assert(!f.seen.is_head);
@@ -464,24 +488,18 @@ START_TEST(test_http_server_handler_sees_request_fields)
 END_TEST
 
 /* Chunked body, a repeated Accept split by another kept header, no query, empty body. */
-static void script_fields_chunked(fixture_t *f)
-{
-    client_t *c = client_open(f);
-    client_puts(f, c,
-                "POST /c HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\nContent-Type: a/b\r\n"
-                "Accept: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /d HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_free(c);
-}
+static const char *const fields_chunked_requests[] = {
+    "POST /c HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\nContent-Type: a/b\r\n"
+    "Accept: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+    "GET /d HTTP/1.1\r\nHost: x\r\n\r\n",
+    NULL,
+};
 
 START_TEST(test_http_server_handler_sees_chunked_body_and_joined_headers)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_fields_chunked);
+    run_requests(&f, fields_chunked_requests);
     ck_assert_int_eq(f.n_resp, 2);
     ck_assert_msg(strstr(f.resp[0], "\r\n\r\nPOST /c ? accept=[text/plain, application/json] "
                                     "ct=[a/b] body=[hello world]") != NULL,
@@ -499,43 +517,31 @@ static void script_head(fixture_t *f)
     client_puts(f, c, "HEAD /fixed HTTP/1.1\r\nHost: x\r\n\r\n");
     read_response(f, c, true);
     /* Had the HEAD response carried a body, this response would not parse. */
-    client_puts(f, c, "GET /fixed HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
+    exchange(f, c, "GET /fixed HTTP/1.1\r\nHost: x\r\n\r\n");
     client_free(c);
 }
 
 START_TEST(test_http_server_head_has_length_and_no_body)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_head);
-    assert_response(&f, 0,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 12\r\n\r\n");
-    assert_response(&f, 1,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 12\r\n\r\nhello world\n");
+    run(&f, script_head);
+    assert_text_response(&f, 0, "200 OK", "Content-Length: 12\r\n\r\n");
+    assert_text_response(&f, 1, "200 OK", "Content-Length: 12\r\n\r\nhello world\n");
     ck_assert(!f.seen.is_head); /* the last request was the GET */
 }
 END_TEST
 
-static void script_keep_alive(fixture_t *f)
-{
-    client_t *c = client_open(f);
-    client_puts(f, c, "GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /two HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /three HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_response(f, c, false);
-    client_free(c);
-}
+static const char *const keep_alive_requests[] = {
+    "GET /one HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /two HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /three HTTP/1.1\r\nHost: x\r\n\r\n",
+    NULL,
+};
 
 START_TEST(test_http_server_keep_alive_serves_three_requests)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_keep_alive);
+    run_requests(&f, keep_alive_requests);
     ck_assert_int_eq(f.n_resp, 3);
     ck_assert_msg(strstr(f.resp[0], "\r\n\r\nGET /one ?") != NULL, "%s", f.resp[0]);
     ck_assert_msg(strstr(f.resp[1], "\r\n\r\nGET /two ?") != NULL, "%s", f.resp[1]);
@@ -566,16 +572,13 @@ static void script_pipelined(fixture_t *f)
 START_TEST(test_http_server_pipelined_requests_answered_in_order)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_pipelined);
+    run(&f, script_pipelined);
     ck_assert_int_eq(f.n_resp, 5);
     ck_assert_msg(strstr(f.resp[0], "\r\n\r\nGET /a ?") != NULL, "%s", f.resp[0]);
     ck_assert_msg(strstr(f.resp[1], "\r\n\r\nGET /b ?q ") != NULL, "%s", f.resp[1]);
     ck_assert_msg(strstr(f.resp[2], "\r\n\r\nPOST /c ? accept=[] ct=[] body=[abc]") != NULL, "%s",
                   f.resp[2]);
-    assert_response(&f, 3,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 12\r\n\r\n");
+    assert_text_response(&f, 3, "200 OK", "Content-Length: 12\r\n\r\n");
     ck_assert_msg(strstr(f.resp[4], "Connection: close\r\n\r\nGET /e ?") != NULL, "%s", f.resp[4]);
     ck_assert_int_eq(f.closed[0], 1);
     ck_assert_int_eq(f.handled, 5);
@@ -584,21 +587,15 @@ END_TEST
 
 static void script_connection_close(fixture_t *f)
 {
-    client_t *c = client_open(f);
-    client_puts(f, c, "GET /fixed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    read_response(f, c, false);
-    wait_closed(f, c);
-    client_free(c);
+    exchange_then_closed(f, "GET /fixed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 }
 
 START_TEST(test_http_server_connection_close_closes)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_connection_close);
-    assert_response(&f, 0,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 12\r\nConnection: close\r\n\r\nhello world\n");
+    run(&f, script_connection_close);
+    assert_text_response(&f, 0, "200 OK",
+                         "Content-Length: 12\r\nConnection: close\r\n\r\nhello world\n");
     ck_assert_int_eq(f.closed[0], 1);
     ck_assert_uint_eq(lt_counter_get(&f.stats.idle_closed[LT_TRANSPORT_HTTP]), 0);
 }
@@ -606,17 +603,11 @@ END_TEST
 
 static void script_http10(fixture_t *f)
 {
-    client_t *c = client_open(f);
-    client_puts(f, c, "GET /fixed HTTP/1.0\r\n\r\n");
-    read_response(f, c, false);
-    wait_closed(f, c);
-    client_free(c);
+    exchange_then_closed(f, "GET /fixed HTTP/1.0\r\n\r\n");
 
-    c = client_open(f);
-    client_puts(f, c, "GET /fixed HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "GET /fixed HTTP/1.0\r\n\r\n");
-    read_response(f, c, false);
+    client_t *c = client_open(f);
+    exchange(f, c, "GET /fixed HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    exchange(f, c, "GET /fixed HTTP/1.0\r\n\r\n");
     wait_closed(f, c);
     client_free(c);
 }
@@ -624,14 +615,12 @@ static void script_http10(fixture_t *f)
 START_TEST(test_http_server_http10_closes_unless_keep_alive)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_http10);
+    run(&f, script_http10);
     const char *closing = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
                           "Content-Length: 12\r\nConnection: close\r\n\r\nhello world\n";
     assert_response(&f, 0, closing);
-    assert_response(&f, 1,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 12\r\nConnection: keep-alive\r\n\r\nhello world\n");
+    assert_text_response(&f, 1, "200 OK",
+                         "Content-Length: 12\r\nConnection: keep-alive\r\n\r\nhello world\n");
     assert_response(&f, 2, closing);
     ck_assert_int_eq(f.closed[0], 1);
     ck_assert_int_eq(f.closed[1], 1);
@@ -641,13 +630,9 @@ END_TEST
 
 static void script_malformed(fixture_t *f)
 {
-    client_t *c = client_open(f);
-    client_puts(f, c, "GET /fixed HTTP/1.1\r\nHost x\r\n\r\n");
-    read_response(f, c, false);
-    wait_closed(f, c);
-    client_free(c);
+    exchange_then_closed(f, "GET /fixed HTTP/1.1\r\nHost x\r\n\r\n");
 
-    c = client_open(f);
+    client_t *c = client_open(f);
     client_puts(f, c, "GET /a HTTP/1.1\r\n\r\nBREW /pot HTCPCP/1.0\r\n\r\n");
     read_response(f, c, false);
     read_response(f, c, false);
@@ -658,12 +643,10 @@ static void script_malformed(fixture_t *f)
 START_TEST(test_http_server_malformed_request_gets_400_and_close)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_malformed);
-    assert_response(&f, 0,
-                    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 34\r\nConnection: close\r\n\r\n"
-                    "bad request: Invalid header token\n");
+    run(&f, script_malformed);
+    assert_text_response(&f, 0, "400 Bad Request",
+                         "Content-Length: 34\r\nConnection: close\r\n\r\n"
+                         "bad request: Invalid header token\n");
     ck_assert_int_eq(f.closed[0], 1);
     /* The good request before the bad one is answered first. */
     ck_assert_msg(strstr(f.resp[1], "\r\n\r\nGET /a ?") != NULL, "%s", f.resp[1]);
@@ -681,27 +664,21 @@ static void script_header_limit(fixture_t *f)
     memset(big, 'a', 2000);
     big[2000] = '\0';
     snprintf(req, sizeof(req), "GET /fixed HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", big);
-    client_t *c = client_open(f);
-    client_puts(f, c, req);
-    read_response(f, c, false);
-    wait_closed(f, c);
-    client_free(c);
+    exchange_then_closed(f, req);
 
     /* Just under the limit passes. */
-    c = client_open(f);
+    client_t *c = client_open(f);
     memset(big, 'b', 900);
     big[900] = '\0';
     snprintf(req, sizeof(req), "GET /fixed HTTP/1.1\r\nX-Big: %s\r\n\r\n", big);
-    client_puts(f, c, req);
-    read_response(f, c, false);
+    exchange(f, c, req);
     client_free(c);
 }
 
 START_TEST(test_http_server_header_over_limit_gets_431)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_header_limit);
+    run(&f, script_header_limit);
     assert_response(&f, 0,
                     "HTTP/1.1 431 Request Header Fields Too Large\r\n"
                     "Content-Type: text/plain; charset=utf-8\r\n"
@@ -718,38 +695,32 @@ END_TEST
 static void script_body_limit(fixture_t *f)
 {
     /* Declared too large: answered before any of the body is sent. */
-    client_t *c = client_open(f);
-    client_puts(f, c, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
-    read_response(f, c, false);
-    wait_closed(f, c);
-    client_free(c);
+    exchange_then_closed(f, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
 
     /* Chunked: refused at the chunk that would cross the limit. */
-    c = client_open(f);
+    client_t *c = client_open(f);
     client_puts(f, c,
                 "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                 "100\r\n");
     for (int i = 0; i < 256 / 16; i++)
         client_puts(f, c, "0123456789abcdef");
-    client_puts(f, c, "\r\n1\r\n");
-    read_response(f, c, false);
+    exchange(f, c, "\r\n1\r\n");
     wait_closed(f, c);
     client_free(c);
 
     /* Exactly the limit passes. */
     c = client_open(f);
     client_puts(f, c, "POST /x HTTP/1.1\r\nContent-Length: 256\r\n\r\n");
-    for (int i = 0; i < 256 / 16; i++)
+    for (int i = 0; i < 256 / 16 - 1; i++)
         client_puts(f, c, "0123456789abcdef");
-    read_response(f, c, false);
+    exchange(f, c, "0123456789abcdef");
     client_free(c);
 }
 
 START_TEST(test_http_server_body_over_limit_gets_413)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_body_limit);
+    run(&f, script_body_limit);
     const char *want =
         "HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\n"
         "Content-Length: 18\r\nConnection: close\r\n\r\ncontent too large\n";
@@ -767,28 +738,18 @@ END_TEST
 static void script_timeouts(fixture_t *f)
 {
     /* Slowloris: part of the headers, then nothing. */
-    client_t *c = client_open(f);
-    client_puts(f, c, "GET /fixed HTTP/1.1\r\nHost: x\r\nX-Slow: ");
-    read_response(f, c, false);
-    wait_closed(f, c);
-    client_free(c);
+    exchange_then_closed(f, "GET /fixed HTTP/1.1\r\nHost: x\r\nX-Slow: ");
 
     /* Idle keep-alive: answered, then closed without a response. */
-    c = client_open(f);
-    client_puts(f, c, "GET /fixed HTTP/1.1\r\n\r\n");
-    read_response(f, c, false);
-    wait_closed(f, c);
-    client_free(c);
+    exchange_then_closed(f, "GET /fixed HTTP/1.1\r\n\r\n");
 }
 
 START_TEST(test_http_server_slow_request_gets_408_and_idle_closes)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_timeouts);
-    assert_response(&f, 0,
-                    "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Length: 16\r\nConnection: close\r\n\r\nrequest timeout\n");
+    run(&f, script_timeouts);
+    assert_text_response(&f, 0, "408 Request Timeout",
+                         "Content-Length: 16\r\nConnection: close\r\n\r\nrequest timeout\n");
     ck_assert_int_eq(f.closed[0], 1);
     ck_assert_msg(strncmp(f.resp[1], "HTTP/1.1 200 OK\r\n", 17) == 0, "%s", f.resp[1]);
     ck_assert_int_eq(f.closed[1], 1);
@@ -804,18 +765,15 @@ static void script_max_connections(fixture_t *f)
     client_t *a = client_open(f);
     client_t *b = client_open(f);
     /* Answers prove both were accepted before the third arrives. */
-    client_puts(f, a, "GET /a HTTP/1.1\r\n\r\n");
-    read_response(f, a, false);
-    client_puts(f, b, "GET /b HTTP/1.1\r\n\r\n");
-    read_response(f, b, false);
+    exchange(f, a, "GET /a HTTP/1.1\r\n\r\n");
+    exchange(f, b, "GET /b HTTP/1.1\r\n\r\n");
 
     client_t *c = client_open(f);
     wait_closed(f, c);
     client_free(c);
 
     /* The first two still work. */
-    client_puts(f, a, "GET /a2 HTTP/1.1\r\n\r\n");
-    read_response(f, a, false);
+    exchange(f, a, "GET /a2 HTTP/1.1\r\n\r\n");
     client_free(b);
     client_free(a);
 }
@@ -825,7 +783,7 @@ START_TEST(test_http_server_max_connections_refuses_the_next)
     static fixture_t f;
     lt_http_limits_t lim = default_limits();
     lim.max_connections = 2;
-    run(&f, &lim, script_max_connections);
+    run_limited(&f, &lim, script_max_connections);
     ck_assert_int_eq(f.closed[0], 1);
     ck_assert_int_eq(f.n_resp, 3);
     ck_assert_msg(strstr(f.resp[2], "GET /a2 ?") != NULL, "%s", f.resp[2]);
@@ -841,13 +799,10 @@ static void script_close_open(fixture_t *f)
     client_t *a = client_open(f);
     client_t *b = client_open(f);
     client_t *c = client_open(f);
-    client_puts(f, a, "GET /a HTTP/1.1\r\n\r\n");
-    read_response(f, a, false);
-    client_puts(f, b, "GET /b HTTP/1.1\r\n\r\n");
-    read_response(f, b, false);
+    exchange(f, a, "GET /a HTTP/1.1\r\n\r\n");
+    exchange(f, b, "GET /b HTTP/1.1\r\n\r\n");
     client_puts(f, b, "POST /b HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"); /* half a request */
-    client_puts(f, c, "GET /c HTTP/1.1\r\n\r\n");
-    read_response(f, c, false);
+    exchange(f, c, "GET /c HTTP/1.1\r\n\r\n");
     /* Closing the server must close all three. */
     f->is_done_sent = true;
     uv_async_send(&f->done);
@@ -864,7 +819,7 @@ START_TEST(test_http_server_close_with_open_connections)
     static fixture_t f;
     lt_http_limits_t lim = default_limits();
     lim.request_timeout_s = 30; /* nothing may close by itself */
-    run(&f, &lim, script_close_open);
+    run_limited(&f, &lim, script_close_open);
     ck_assert_int_eq(f.n_resp, 3);
     ck_assert_int_eq(f.closed[0], 1);
     ck_assert_int_eq(f.closed[1], 1);
@@ -875,21 +830,16 @@ START_TEST(test_http_server_close_with_open_connections)
 }
 END_TEST
 
-static void script_expect_continue(fixture_t *f)
-{
-    client_t *c = client_open(f);
-    client_puts(f, c, "POST /e HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
-    read_response(f, c, false);
-    client_puts(f, c, "hello");
-    read_response(f, c, false);
-    client_free(c);
-}
+static const char *const expect_continue_requests[] = {
+    "POST /e HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n",
+    "hello",
+    NULL,
+};
 
 START_TEST(test_http_server_expect_continue_gets_100)
 {
     static fixture_t f;
-    lt_http_limits_t lim = default_limits();
-    run(&f, &lim, script_expect_continue);
+    run_requests(&f, expect_continue_requests);
     assert_response(&f, 0, "HTTP/1.1 100 Continue\r\n\r\n");
     ck_assert_msg(strstr(f.resp[1], "\r\n\r\nPOST /e ? accept=[] ct=[] body=[hello]") != NULL, "%s",
                   f.resp[1]);
@@ -916,7 +866,7 @@ START_TEST(test_http_server_unread_responses_arrive_whole)
     static fixture_t f;
     lt_http_limits_t lim = default_limits();
     lim.request_timeout_s = 30;
-    run(&f, &lim, script_unread);
+    run_limited(&f, &lim, script_unread);
     ck_assert_int_eq(f.n_resp, UNREAD_REQUESTS);
     ck_assert_int_eq(f.big_ok, UNREAD_REQUESTS);
     ck_assert_int_eq(f.handled, UNREAD_REQUESTS);
