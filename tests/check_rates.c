@@ -59,9 +59,15 @@ static void visit(void *arg, int64_t second, const uint64_t counts[LT_LEVEL_COUN
     v->n++;
 }
 
-/* Asserts the visited seconds (relative to T0) and their err counts, oldest first. */
-static void expect_history(const lt_rates_t *r, unsigned window_s, const int64_t *seconds,
-                           const uint64_t *err, size_t n, const char *what)
+/* One second of history (relative to T0) and its err count. */
+typedef struct {
+    int64_t second;
+    uint64_t err;
+} second_t;
+
+/* Asserts the visited seconds and their err counts, oldest first: want[0..n). */
+static void expect_history(const lt_rates_t *r, unsigned window_s, const second_t *want, size_t n,
+                           const char *what)
 {
     visits_t v;
     memset(&v, 0, sizeof(v));
@@ -71,13 +77,22 @@ static void expect_history(const lt_rates_t *r, unsigned window_s, const int64_t
     ck_assert_msg(!v.others_nonzero, "%s: history(%u) has counts at other levels", what,
                   window_s);
     for (size_t i = 0; i < n; i++) {
-        ck_assert_msg(v.second[i] == seconds[i],
+        ck_assert_msg(v.second[i] == want[i].second,
                       "%s: history(%u) entry %zu is second %lld, want %lld", what, window_s, i,
-                      (long long)v.second[i], (long long)seconds[i]);
-        ck_assert_msg(v.err[i] == err[i], "%s: history(%u) second %lld has %llu err, want %llu",
-                      what, window_s, (long long)seconds[i], (unsigned long long)v.err[i],
-                      (unsigned long long)err[i]);
+                      (long long)v.second[i], (long long)want[i].second);
+        ck_assert_msg(v.err[i] == want[i].err,
+                      "%s: history(%u) second %lld has %llu err, want %llu", what, window_s,
+                      (long long)want[i].second, (unsigned long long)v.err[i],
+                      (unsigned long long)want[i].err);
     }
+}
+
+/* A rates history of history_s seconds (asserting it is made). */
+static lt_rates_t *rates_new(unsigned history_s)
+{
+    lt_rates_t *r = NULL;
+    ck_assert_int_eq(lt_rates_new(&r, history_s), 0);
+    return r;
 }
 
 START_TEST(test_rates_new_rejects_bad_history)
@@ -96,13 +111,12 @@ END_TEST
 
 START_TEST(test_rates_fewer_than_two_samples)
 {
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 900), 0);
+    lt_rates_t *r = rates_new(900);
     expect_rate(r, 60, 0.0, 0.0, "no sample");
     ck_assert_uint_eq(lt_rates_history(r, 60, visit, NULL), 0);
     tick(r, 0, 500, 70);
     expect_rate(r, 60, 0.0, 0.0, "one sample");
-    expect_history(r, 60, NULL, NULL, 0, "one sample");
+    expect_history(r, 60, NULL, 0, "one sample");
     tick(r, 1, 510, 72);
     expect_rate(r, 0, 0.0, 0.0, "window 0");
     expect_rate(r, 60, 10.0, 2.0, "two samples");
@@ -113,8 +127,7 @@ END_TEST
 START_TEST(test_rates_steady)
 {
     /* 10 err/s and 2 info/s for 1000 s, one tick a second, 900 s of history. */
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 900), 0);
+    lt_rates_t *r = rates_new(900);
     for (int64_t s = 0; s <= 1000; s++)
         tick(r, s, 10 * (uint64_t)s, 2 * (uint64_t)s);
     expect_rate(r, 1, 10.0, 2.0, "steady");
@@ -122,9 +135,8 @@ START_TEST(test_rates_steady)
     expect_rate(r, 300, 10.0, 2.0, "steady");
     expect_rate(r, 900, 10.0, 2.0, "steady");
     expect_rate(r, 3600, 10.0, 2.0, "steady, window beyond history");
-    static const int64_t secs[] = {998, 999, 1000};
-    static const uint64_t errs[] = {10, 10, 10};
-    expect_history(r, 3, secs, errs, 3, "steady");
+    static const second_t want[] = {{998, 10}, {999, 10}, {1000, 10}};
+    expect_history(r, 3, want, 3, "steady");
     lt_rates_free(r);
 }
 END_TEST
@@ -132,8 +144,7 @@ END_TEST
 START_TEST(test_rates_burst)
 {
     /* 1 err/s for 200 s with 600 extra at second 150. */
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 900), 0);
+    lt_rates_t *r = rates_new(900);
     for (int64_t s = 0; s <= 200; s++)
         tick(r, s, (uint64_t)s + (s >= 150 ? 600 : 0), 0);
     expect_rate(r, 10, 1.0, 0.0, "burst out of the 10 s window");
@@ -142,17 +153,16 @@ START_TEST(test_rates_burst)
     expect_rate(r, 50, 1.0, 0.0, "burst just before the window");
     /* Younger than the window: over the 200 s there are. */
     expect_rate(r, 900, 4.0, 0.0, "burst, daemon younger than window");
-    static const int64_t secs[] = {149, 150, 151};
-    static const uint64_t errs[] = {1, 601, 1};
+    static const second_t want[] = {{149, 1}, {150, 601}, {151, 1}};
     visits_t v;
     memset(&v, 0, sizeof(v));
     ck_assert_uint_eq(lt_rates_history(r, 52, visit, &v), 52);
     ck_assert_int_eq(v.second[0], 149);
     for (size_t i = 0; i < 3; i++)
-        ck_assert_msg(v.second[i] == secs[i] && v.err[i] == errs[i],
+        ck_assert_msg(v.second[i] == want[i].second && v.err[i] == want[i].err,
                       "burst: entry %zu is second %lld with %llu err, want %lld with %llu", i,
-                      (long long)v.second[i], (unsigned long long)v.err[i], (long long)secs[i],
-                      (unsigned long long)errs[i]);
+                      (long long)v.second[i], (unsigned long long)v.err[i],
+                      (long long)want[i].second, (unsigned long long)want[i].err);
     lt_rates_free(r);
 }
 END_TEST
@@ -160,18 +170,17 @@ END_TEST
 START_TEST(test_rates_window_larger_than_history)
 {
     /* 10 s of history: a 60 s window is computed over the 10 s kept. */
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 10), 0);
+    lt_rates_t *r = rates_new(10);
     for (int64_t s = 0; s <= 100; s++)
         tick(r, s, 3 * (uint64_t)s + (s == 95 ? 20 : 0) + (s > 95 ? 20 : 0), 0);
     expect_rate(r, 60, 5.0, 0.0, "window 60, history 10"); /* (320 - 270) / 10 */
     expect_rate(r, 10, 5.0, 0.0, "window 10, history 10");
     expect_rate(r, 4, 3.0, 0.0, "window 4, history 10");
-    static const int64_t secs[] = {91, 92, 93, 94, 95, 96, 97, 98, 99, 100};
-    static const uint64_t errs[] = {3, 3, 3, 3, 23, 3, 3, 3, 3, 3};
-    expect_history(r, 60, secs, errs, 10, "history 10, window 60");
-    expect_history(r, 10, secs, errs, 10, "history 10, window 10");
-    expect_history(r, 6, secs + 4, errs + 4, 6, "history 10, window 6");
+    static const second_t want[] = {{91, 3}, {92, 3}, {93, 3}, {94, 3}, {95, 23},
+                                    {96, 3}, {97, 3}, {98, 3}, {99, 3}, {100, 3}};
+    expect_history(r, 60, want, 10, "history 10, window 60");
+    expect_history(r, 10, want, 10, "history 10, window 10");
+    expect_history(r, 6, want + 4, 6, "history 10, window 6");
     lt_rates_free(r);
 }
 END_TEST
@@ -180,8 +189,7 @@ START_TEST(test_rates_skipped_seconds)
 {
     /* Ticks at 0, 1, 4, 5: seconds 2 and 3 are filled with the totals of second 1, so the 15
      * events of the gap land in second 4. */
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 900), 0);
+    lt_rates_t *r = rates_new(900);
     tick(r, 0, 0, 0);
     tick(r, 1, 5, 0);
     tick(r, 4, 20, 0);
@@ -190,9 +198,8 @@ START_TEST(test_rates_skipped_seconds)
     expect_rate(r, 1, 5.0, 0.0, "gap, last second");
     expect_rate(r, 2, 10.0, 0.0, "gap, window ending in it"); /* (25 - T(3) = 5) / 2 */
     expect_rate(r, 4, 5.0, 0.0, "gap, window from a filled second"); /* (25 - 5) / 4 */
-    static const int64_t secs[] = {1, 2, 3, 4, 5};
-    static const uint64_t errs[] = {5, 0, 0, 15, 5};
-    expect_history(r, 60, secs, errs, 5, "gap");
+    static const second_t want[] = {{1, 5}, {2, 0}, {3, 0}, {4, 15}, {5, 5}};
+    expect_history(r, 60, want, 5, "gap");
     lt_rates_free(r);
 }
 END_TEST
@@ -200,16 +207,15 @@ END_TEST
 START_TEST(test_rates_long_stall)
 {
     /* A stall longer than the history: the ring is refilled, and only its length is looped. */
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 10), 0);
+    lt_rates_t *r = rates_new(10);
     tick(r, 0, 7, 0);
     tick(r, 1, 8, 0);
     tick(r, 1000, 58, 0);
     expect_rate(r, 60, 5.0, 0.0, "stall"); /* (58 - 8) over the 10 s kept */
     expect_rate(r, 1, 50.0, 0.0, "stall, last second");
-    static const int64_t secs[] = {991, 992, 993, 994, 995, 996, 997, 998, 999, 1000};
-    static const uint64_t errs[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 50};
-    expect_history(r, 60, secs, errs, 10, "stall");
+    static const second_t want[] = {{991, 0}, {992, 0}, {993, 0}, {994, 0}, {995, 0},
+                                    {996, 0}, {997, 0}, {998, 0}, {999, 0}, {1000, 50}};
+    expect_history(r, 60, want, 10, "stall");
     lt_rates_free(r);
 }
 END_TEST
@@ -217,20 +223,18 @@ END_TEST
 START_TEST(test_rates_repeated_second)
 {
     /* A second tick in the same second replaces the first. */
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 900), 0);
+    lt_rates_t *r = rates_new(900);
     tick(r, 10, 5, 1);
     tick(r, 10, 8, 3);
     expect_rate(r, 60, 0.0, 0.0, "one second, ticked twice");
-    expect_history(r, 60, NULL, NULL, 0, "one second, ticked twice");
+    expect_history(r, 60, NULL, 0, "one second, ticked twice");
     tick(r, 11, 9, 4);
     tick(r, 12, 11, 4);
     tick(r, 12, 13, 6);
     expect_rate(r, 1, 4.0, 2.0, "repeated latest second");
     expect_rate(r, 2, 2.5, 1.5, "repeated first and latest second"); /* (13-8)/2, (6-3)/2 */
-    static const int64_t secs[] = {11, 12};
-    static const uint64_t errs[] = {1, 4};
-    expect_history(r, 60, secs, errs, 2, "repeated second");
+    static const second_t want[] = {{11, 1}, {12, 4}};
+    expect_history(r, 60, want, 2, "repeated second");
     lt_rates_free(r);
 }
 END_TEST
@@ -255,8 +259,7 @@ START_TEST(test_rates_history_exact)
 {
     /* Level l gets (s * (l + 1)) % 7 events in second s; history returns exactly those counts
      * for the last window_s seconds, oldest first. */
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 900), 0);
+    lt_rates_t *r = rates_new(900);
     uint64_t totals[LT_LEVEL_COUNT] = {0};
     for (int64_t s = 0; s <= 20; s++) {
         for (int l = 0; l < LT_LEVEL_COUNT; l++)
@@ -288,31 +291,27 @@ END_TEST
 START_TEST(test_rates_clock_steps_back)
 {
     /* A tick before the latest second restarts the history instead of corrupting it. */
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 900), 0);
+    lt_rates_t *r = rates_new(900);
     tick(r, 100, 0, 0);
     tick(r, 101, 10, 0);
     tick(r, 50, 12, 0);
     expect_rate(r, 60, 0.0, 0.0, "after the step back, one sample");
     tick(r, 51, 15, 0);
     expect_rate(r, 60, 3.0, 0.0, "after the step back, two samples");
-    static const int64_t secs[] = {51};
-    static const uint64_t errs[] = {3};
-    expect_history(r, 60, secs, errs, 1, "after the step back");
+    static const second_t want[] = {{51, 3}};
+    expect_history(r, 60, want, 1, "after the step back");
     lt_rates_free(r);
 }
 END_TEST
 
 START_TEST(test_rates_total_goes_down)
 {
-    lt_rates_t *r;
-    ck_assert_int_eq(lt_rates_new(&r, 900), 0);
+    lt_rates_t *r = rates_new(900);
     tick(r, 0, 10, 0);
     tick(r, 1, 4, 0);
     expect_rate(r, 60, 0.0, 0.0, "total went down");
-    static const int64_t secs[] = {1};
-    static const uint64_t errs[] = {0};
-    expect_history(r, 60, secs, errs, 1, "total went down");
+    static const second_t want[] = {{1, 0}};
+    expect_history(r, 60, want, 1, "total went down");
     lt_rates_free(r);
 }
 END_TEST
