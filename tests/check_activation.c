@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lt_activation.h"
+#include "check_run.h"
 
 #define REPORT_FD 100
 
@@ -146,9 +147,5 @@ static Suite *activation_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(activation_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(activation_suite());
 }

@@ -21,6 +21,7 @@
 #include "lt_ring.h"
 #include "lt_stats.h"
 #include "lt_table.h"
+#include "check_run.h"
 
 #define CT_PROM "text/plain; version=0.0.4; charset=utf-8"
 #define CT_JSON "application/json"
@@ -1478,9 +1479,5 @@ static Suite *api_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(api_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(api_suite());
 }

@@ -26,6 +26,7 @@
 #include "lt_log.h"
 #include "lt_state.h"
 #include "series_dump.h"
+#include "check_run.h"
 
 #define ALL_LABELS (LT_LABEL_HOST | LT_LABEL_APP | LT_LABEL_FACILITY | LT_LABEL_TRANSPORT)
 #define HOUR_MS 3600000u
@@ -709,9 +710,5 @@ int main(void)
      * any uv_queue_work: the pool reads it once, when it starts. */
     setenv("UV_THREADPOOL_SIZE", "1", 1);
     lt_alloc_install();
-    SRunner *sr = srunner_create(checkpoint_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(checkpoint_suite());
 }

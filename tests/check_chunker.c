@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lt_chunker.h"
+#include "check_run.h"
 
 #define MAX_LINE 8
 #define MAX_OUT 4096
@@ -198,9 +199,5 @@ static Suite *chunker_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(chunker_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(chunker_suite());
 }

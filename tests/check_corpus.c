@@ -10,6 +10,7 @@
 
 #include "lt_parse.h"
 #include "show_bytes.h"
+#include "check_run.h"
 
 #define NOW_S            1795579200LL /* 2026-11-25T04:00:00Z, as tests/data/README.md says */
 #define MIN_CORPUS_LINES 60
@@ -174,9 +175,5 @@ static Suite *corpus_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(corpus_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(corpus_suite());
 }

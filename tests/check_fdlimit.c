@@ -9,6 +9,7 @@
 
 #include "lt_fdlimit.h"
 #include "lt_log.h"
+#include "check_run.h"
 
 static void set_limit(rlim_t n)
 {
@@ -101,9 +102,5 @@ static Suite *fdlimit_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(fdlimit_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(fdlimit_suite());
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lt_framer.h"
+#include "check_run.h"
 
 #define MAX_EVENTS 64
 #define MAX_BYTES 16384
@@ -617,9 +618,5 @@ static Suite *framer_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(framer_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(framer_suite());
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lt_http_client.h"
+#include "check_run.h"
 
 typedef struct {
     int listen_fd;
@@ -255,9 +256,5 @@ static Suite *http_client_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(http_client_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(http_client_suite());
 }

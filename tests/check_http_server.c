@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lt_alloc.h"
+#include "check_run.h"
 
 #define RCV_TIMEOUT_S    5
 #define GUARD_TIMEOUT_MS 30000
@@ -938,9 +939,5 @@ static Suite *http_server_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(http_server_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return run_suite(http_server_suite());
 }

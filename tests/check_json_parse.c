@@ -9,6 +9,7 @@
 
 #include "lt_parse.h"
 #include "show_bytes.h"
+#include "check_run.h"
 
 #define NONE LT_TIME_NONE
 
@@ -577,8 +578,6 @@ START_TEST(test_json_parse_prefixes_stay_in_bounds)
 }
 END_TEST
 
-#define ROWS(a) (int)(sizeof(a) / sizeof((a)[0]))
-
 static Suite *json_parse_suite(void)
 {
     Suite *s = suite_create("json_parse");
@@ -599,9 +598,5 @@ static Suite *json_parse_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(json_parse_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(json_parse_suite());
 }

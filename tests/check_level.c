@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lt_level.h"
+#include "check_run.h"
 
 static const struct {
     const char *s;
@@ -213,9 +214,5 @@ static Suite *level_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(level_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(level_suite());
 }

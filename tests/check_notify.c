@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lt_notify.h"
+#include "check_run.h"
 
 typedef struct {
     char dir[64];
@@ -128,9 +129,5 @@ static Suite *notify_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(notify_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(notify_suite());
 }

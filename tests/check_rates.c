@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "lt_rates.h"
+#include "check_run.h"
 
 #define T0 INT64_C(1700000000)
 
@@ -337,9 +338,5 @@ static Suite *rates_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(rates_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(rates_suite());
 }

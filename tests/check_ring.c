@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include "lt_ring.h"
+#include "check_run.h"
 
 static lt_slice_t S(const char *s)
 {
@@ -545,9 +546,5 @@ static Suite *ring_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ring_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(ring_suite());
 }

@@ -17,6 +17,7 @@
 #include "lt_config.h"
 #include "lt_state.h"
 #include "series_dump.h"
+#include "check_run.h"
 
 #define ALL_LABELS (LT_LABEL_HOST | LT_LABEL_APP | LT_LABEL_FACILITY | LT_LABEL_TRANSPORT)
 
@@ -494,9 +495,5 @@ static Suite *state_suite(void)
 int main(void)
 {
     lt_alloc_install();
-    SRunner *sr = srunner_create(state_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(state_suite());
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lt_strbuf.h"
+#include "check_run.h"
 
 START_TEST(test_strbuf_append)
 {
@@ -156,9 +157,5 @@ static Suite *strbuf_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(strbuf_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(strbuf_suite());
 }

@@ -11,6 +11,7 @@
 
 #include "lt_parse.h"
 #include "show_bytes.h"
+#include "check_run.h"
 
 #define NOW_S 1795579200LL /* 2026-11-25T04:00:00Z: BSD stamps land in 2026 */
 #define NONE  LT_TIME_NONE
@@ -653,8 +654,6 @@ START_TEST(test_syslog_parse_prefixes_stay_in_bounds)
 }
 END_TEST
 
-#define ROWS(a) (int)(sizeof(a) / sizeof((a)[0]))
-
 static Suite *syslog_parse_suite(void)
 {
     Suite *s = suite_create("syslog_parse");
@@ -679,9 +678,5 @@ static Suite *syslog_parse_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(syslog_parse_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(syslog_parse_suite());
 }

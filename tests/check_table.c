@@ -11,6 +11,7 @@
 
 #include "lt_table.h"
 #include "series_dump.h"
+#include "check_run.h"
 
 /* The number after a label's prefix (labels in the table are not NUL-terminated). */
 static int label_number(lt_slice_t label, size_t prefix_n)
@@ -607,9 +608,5 @@ static Suite *table_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(table_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(table_suite());
 }

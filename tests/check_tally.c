@@ -10,6 +10,7 @@
 #include "lt_config.h"
 #include "lt_parse.h"
 #include "lt_tally.h"
+#include "check_run.h"
 
 typedef struct {
     lt_table_t table;
@@ -187,9 +188,5 @@ static Suite *tally_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(tally_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(tally_suite());
 }

@@ -8,6 +8,7 @@
 #include "lt_level.h"
 #include "lt_ring.h"
 #include "lt_web.h"
+#include "check_run.h"
 
 static char *escape(const char *p, size_t n)
 {
@@ -162,9 +163,5 @@ static Suite *web_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(web_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(web_suite());
 }
