@@ -294,23 +294,48 @@ START_TEST(test_state_refuses_bad_content)
 }
 END_TEST
 
-START_TEST(test_state_projects_onto_current_labels)
+/* fill()'s table into t, and its checkpoint restored into back: a table of max_series, with
+ * the level-only series made first when is_precreated, under labels. */
+static void restore_sample(lt_table_t *t, lt_table_t *back, size_t max_series, bool is_precreated,
+                           unsigned labels)
 {
-    lt_table_t t, back;
     lt_stats_t s, back_stats;
     lt_strbuf_t out = LT_STRBUF_INIT;
     lt_state_t st;
-    uint64_t want[LT_LEVEL_COUNT], got[LT_LEVEL_COUNT];
 
-    fill(&t, &s);
-    lt_state_encode(&t, &s, 0, &out);
+    fill(t, &s);
+    lt_state_encode(t, &s, 0, &out);
     ck_assert_int_eq(lt_state_decode(&st, out.p, out.len), 0);
-    ck_assert_int_eq(lt_table_init(&back, 16), 0);
-    lt_table_precreate_levels(&back);
+    ck_assert_int_eq(lt_table_init(back, max_series), 0);
+    if (is_precreated)
+        lt_table_precreate_levels(back);
     lt_stats_init(&back_stats);
+    lt_state_apply(&st, back, &back_stats, labels);
+    lt_state_free(&st);
+    lt_strbuf_free(&out);
+}
+
+/* Asserts that every level counts the same in a and b; returns b's sum over the levels. */
+static uint64_t assert_same_level_totals(const lt_table_t *a, const lt_table_t *b)
+{
+    uint64_t want[LT_LEVEL_COUNT], got[LT_LEVEL_COUNT], sum = 0;
+    lt_table_level_totals(a, want);
+    lt_table_level_totals(b, got);
+    for (int l = 0; l < LT_LEVEL_COUNT; l++) {
+        ck_assert_msg(got[l] == want[l], "level %d: %llu restored, %llu counted", l,
+                      (unsigned long long)got[l], (unsigned long long)want[l]);
+        sum += got[l];
+    }
+    return sum;
+}
+
+START_TEST(test_state_projects_onto_current_labels)
+{
+    lt_table_t t, back;
+
     /* Only "host" now: facility, transport and app are dropped, and the two err series of
      * web-1 (tcp and udp) become one. */
-    lt_state_apply(&st, &back, &back_stats, LT_LABEL_HOST);
+    restore_sample(&t, &back, 16, true, LT_LABEL_HOST);
     lt_series_key_t k = key_of(LT_LEVEL_ERR, LT_LABEL_UNSET, LT_LABEL_UNSET, "web-1", NULL);
     bool is_overflow = true;
     uint32_t id = lt_table_lookup(&back, &k, &is_overflow);
@@ -319,13 +344,8 @@ START_TEST(test_state_projects_onto_current_labels)
     char *text = dump(&back);
     ck_assert_msg(strstr(text, "3|-1|-1|web-1||0|12;") != NULL, "%s", text);
     ck_assert_msg(strstr(text, "4|-1|-1|||0|1;") != NULL, "app dropped: %s", text);
-    lt_table_level_totals(&t, want);
-    lt_table_level_totals(&back, got);
-    for (int l = 0; l < LT_LEVEL_COUNT; l++)
-        ck_assert_uint_eq(got[l], want[l]);
+    assert_same_level_totals(&t, &back);
     lt_free(text);
-    lt_state_free(&st);
-    lt_strbuf_free(&out);
     lt_table_free(&t);
     lt_table_free(&back);
 }
@@ -334,31 +354,14 @@ END_TEST
 START_TEST(test_state_overflow_when_limit_is_lower)
 {
     lt_table_t t, back;
-    lt_stats_t s, back_stats;
-    lt_strbuf_t out = LT_STRBUF_INIT;
-    lt_state_t st;
-    uint64_t want[LT_LEVEL_COUNT], got[LT_LEVEL_COUNT];
 
-    fill(&t, &s);
-    lt_state_encode(&t, &s, 0, &out);
-    ck_assert_int_eq(lt_state_decode(&st, out.p, out.len), 0);
     /* Room for one labelled series: the others go to their level's overflow series. */
-    ck_assert_int_eq(lt_table_init(&back, 1), 0);
-    lt_stats_init(&back_stats);
-    lt_state_apply(&st, &back, &back_stats, ALL_LABELS);
+    restore_sample(&t, &back, 1, false, ALL_LABELS);
     ck_assert_uint_eq(lt_table_series_count(&back), 1);
-    lt_table_level_totals(&t, want);
-    lt_table_level_totals(&back, got);
-    uint64_t sum = 0;
-    for (int l = 0; l < LT_LEVEL_COUNT; l++) {
-        ck_assert_uint_eq(got[l], want[l]);
-        sum += got[l];
-    }
+    uint64_t sum = assert_same_level_totals(&t, &back);
     /* The old overflow (13) plus every restored count that found no place. */
     ck_assert_uint_gt(lt_table_overflow_total(&back), 13);
     ck_assert_uint_lt(lt_table_overflow_total(&back), sum);
-    lt_state_free(&st);
-    lt_strbuf_free(&out);
     lt_table_free(&t);
     lt_table_free(&back);
 }
