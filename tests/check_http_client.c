@@ -92,70 +92,90 @@ static int get(server_t *s, const char *prefix, size_t max_body, unsigned timeou
     return rc;
 }
 
-START_TEST(test_http_client_content_length)
+/* Responses the client reads: the pieces the server writes, and what the client returns. */
+static const struct {
+    const char *what;
+    const char *prefix; /* the URL's path prefix */
+    const char *pieces[4];
+    int status;
+    const char *body;
+    const char *request_line; /* what the server must have been asked */
+} body_rows[] = {
+    {"Content-Length, header name and value split",
+     "/base/",
+     {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length:", " 11\r\n\r\n{\"a\":",
+      "12345}"},
+     200,
+     "{\"a\":12345}",
+     "GET /base/api/v1/stats HTTP/1.1\r\n"},
+    {"chunked, with a chunk extension",
+     "",
+     {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+      "lo\r\n6;ext=1\r\n, worl\r\n", "1\r\nd\r\n0\r\n\r\n"},
+     200,
+     "hello, world",
+     "GET /api/v1/stats HTTP/1.1\r\n"},
+    {"HTTP/1.0 404, close-delimited",
+     "",
+     {"HTTP/1.0 404 Not Found\r\n\r\nnot ", "found\n"},
+     404,
+     "not found\n",
+     "GET /api/v1/stats HTTP/1.1\r\n"},
+};
+
+START_TEST(test_http_client_bodies)
 {
-    server_t s = {.pieces = {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length:",
-                             " 11\r\n\r\n{\"a\":", "12345}"}};
+    server_t s = {.pieces = {0}};
     lt_strbuf_t body = LT_STRBUF_INIT;
     int status = 0;
-    ck_assert_int_eq(get(&s, "/base/", 1024, 2000, &status, &body), 0);
-    ck_assert_int_eq(status, 200);
-    ck_assert_str_eq(body.p, "{\"a\":12345}");
-    ck_assert_msg(strncmp(s.request, "GET /base/api/v1/stats HTTP/1.1\r\n", 33) == 0,
-                  "request: %s", s.request);
+    const char *what = body_rows[_i].what;
+
+    memcpy(s.pieces, body_rows[_i].pieces, sizeof(s.pieces));
+    ck_assert_msg(get(&s, body_rows[_i].prefix, 1024, 2000, &status, &body) == 0, "%s", what);
+    ck_assert_msg(status == body_rows[_i].status, "%s: status %d", what, status);
+    ck_assert_msg(strcmp(body.p, body_rows[_i].body) == 0, "%s: body '%s'", what, body.p);
+    ck_assert_msg(
+        strncmp(s.request, body_rows[_i].request_line, strlen(body_rows[_i].request_line)) == 0,
+        "%s: request: %s", what, s.request);
     ck_assert_ptr_nonnull(strstr(s.request, "\r\nHost: 127.0.0.1:"));
     lt_strbuf_free(&body);
 }
 END_TEST
 
-START_TEST(test_http_client_chunked)
-{
-    server_t s = {.pieces = {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
-                             "lo\r\n6;ext=1\r\n, worl\r\n", "1\r\nd\r\n0\r\n\r\n"}};
-    lt_strbuf_t body = LT_STRBUF_INIT;
-    int status = 0;
-    ck_assert_int_eq(get(&s, "", 1024, 2000, &status, &body), 0);
-    ck_assert_int_eq(status, 200);
-    ck_assert_str_eq(body.p, "hello, world");
-    lt_strbuf_free(&body);
-}
-END_TEST
+/* Responses the client refuses, whole: too large for max_body, or not HTTP as it must be. */
+static const struct {
+    const char *what;
+    const char *pieces[4];
+    size_t max_body;
+    int rc;
+} refusal_rows[] = {
+    {"Content-Length above max_body",
+     {"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"},
+     99,
+     -EMSGSIZE},
+    {"chunks adding up above max_body",
+     {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n",
+      "8\r\n12345678\r\n0\r\n\r\n"},
+     12,
+     -EMSGSIZE},
+    {"not HTTP", {"SSH-2.0-OpenSSH\r\n\r\n"}, 1024, -EPROTO},
+    {"body shorter than Content-Length",
+     {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"},
+     1024,
+     -EPROTO},
+    {"closed inside the head", {"HTTP/1.1 200 OK\r\nContent-"}, 1024, -EPROTO},
+};
 
-START_TEST(test_http_client_close_delimited_and_404)
+START_TEST(test_http_client_refused_responses)
 {
-    server_t s = {.pieces = {"HTTP/1.0 404 Not Found\r\n\r\nnot ", "found\n"}};
+    server_t s = {.pieces = {0}};
     lt_strbuf_t body = LT_STRBUF_INIT;
     int status = 0;
-    ck_assert_int_eq(get(&s, "", 1024, 2000, &status, &body), 0);
-    ck_assert_int_eq(status, 404);
-    ck_assert_str_eq(body.p, "not found\n");
-    lt_strbuf_free(&body);
-}
-END_TEST
 
-START_TEST(test_http_client_body_too_large)
-{
-    server_t a = {.pieces = {"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"}};
-    server_t b = {.pieces = {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n",
-                             "8\r\n12345678\r\n0\r\n\r\n"}};
-    lt_strbuf_t body = LT_STRBUF_INIT;
-    int status = 0;
-    ck_assert_int_eq(get(&a, "", 99, 2000, &status, &body), -EMSGSIZE);
-    ck_assert_int_eq(get(&b, "", 12, 2000, &status, &body), -EMSGSIZE);
-    lt_strbuf_free(&body);
-}
-END_TEST
-
-START_TEST(test_http_client_broken_responses)
-{
-    server_t a = {.pieces = {"SSH-2.0-OpenSSH\r\n\r\n"}};
-    server_t b = {.pieces = {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"}};
-    server_t c = {.pieces = {"HTTP/1.1 200 OK\r\nContent-"}};
-    lt_strbuf_t body = LT_STRBUF_INIT;
-    int status = 0;
-    ck_assert_int_eq(get(&a, "", 1024, 2000, &status, &body), -EPROTO);
-    ck_assert_int_eq(get(&b, "", 1024, 2000, &status, &body), -EPROTO);
-    ck_assert_int_eq(get(&c, "", 1024, 2000, &status, &body), -EPROTO);
+    memcpy(s.pieces, refusal_rows[_i].pieces, sizeof(s.pieces));
+    int rc = get(&s, "", refusal_rows[_i].max_body, 2000, &status, &body);
+    ck_assert_msg(rc == refusal_rows[_i].rc, "%s: rc %d, want %d", refusal_rows[_i].what, rc,
+                  refusal_rows[_i].rc);
     lt_strbuf_free(&body);
 }
 END_TEST
@@ -241,11 +261,8 @@ static Suite *http_client_suite(void)
     Suite *s = suite_create("http_client");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 20);
-    tcase_add_test(tc, test_http_client_content_length);
-    tcase_add_test(tc, test_http_client_chunked);
-    tcase_add_test(tc, test_http_client_close_delimited_and_404);
-    tcase_add_test(tc, test_http_client_body_too_large);
-    tcase_add_test(tc, test_http_client_broken_responses);
+    tcase_add_loop_test(tc, test_http_client_bodies, 0, ROWS(body_rows));
+    tcase_add_loop_test(tc, test_http_client_refused_responses, 0, ROWS(refusal_rows));
     tcase_add_test(tc, test_http_client_refused);
     tcase_add_test(tc, test_http_client_timeout);
     tcase_add_test(tc, test_http_client_url_parse);
