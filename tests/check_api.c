@@ -120,6 +120,16 @@ static bool has_line(const char *text, const char *line)
 #define ASSERT_LINE(body, line)                                                                    \
     ck_assert_msg(has_line((body), (line)), "missing line '%s' in:\n%.2500s", (line), (body))
 
+/* ASSERT_LINE for each line of a NULL-terminated list. */
+static void assert_lines(const char *body, const char *const *lines)
+{
+    for (const char *const *l = lines; *l != NULL; l++)
+        ASSERT_LINE(body, *l);
+}
+
+/* ASSERT_LINE for every line given: ASSERT_LINES(body, "a 1", "b 2"). */
+#define ASSERT_LINES(body, ...) assert_lines((body), (const char *const[]){__VA_ARGS__, NULL})
+
 /* The lines of text that start with prefix, each followed by '\n'. */
 static void lines_with_prefix(const char *text, const char *prefix, lt_strbuf_t *out)
 {
@@ -255,12 +265,10 @@ START_TEST(test_api_metrics_levels)
                                     "logtally_events_total{level=\"info\"} 0\n"
                                     "logtally_events_total{level=\"debug\"} 0\n"
                                     "logtally_events_total{level=\"unknown\"} 0\n");
-    ASSERT_LINE(res.body.p, "logtally_series 9");
-    ASSERT_LINE(res.body.p, "logtally_series_limit 100");
-    ASSERT_LINE(res.body.p, "logtally_series_overflow_total 0");
-    ASSERT_LINE(res.body.p, "logtally_ring_slots 0");
-    ASSERT_LINE(res.body.p, "logtally_build_info{version=\"0.1.0\"} 1");
-    ASSERT_LINE(res.body.p, "process_start_time_seconds 1764040485.123");
+    ASSERT_LINES(res.body.p, "logtally_series 9", "logtally_series_limit 100",
+                 "logtally_series_overflow_total 0", "logtally_ring_slots 0",
+                 "logtally_build_info{version=\"0.1.0\"} 1",
+                 "process_start_time_seconds 1764040485.123");
     free_res(&res);
     fx_free(&fx);
 }
@@ -377,9 +385,9 @@ START_TEST(test_api_metrics_families)
     for (size_t i = 0; i < nwant; i++)
         ck_assert_msg(seen[i], "family %s missing:\n%.2500s", want[i].name, body);
 
-    ASSERT_LINE(body, "logtally_received_bytes_total{transport=\"tcp\"} 0");
-    ASSERT_LINE(body, "logtally_received_bytes_total{transport=\"udp\"} 1234");
-    ASSERT_LINE(body, "logtally_received_bytes_total{transport=\"http\"} 0");
+    ASSERT_LINES(body, "logtally_received_bytes_total{transport=\"tcp\"} 0",
+                 "logtally_received_bytes_total{transport=\"udp\"} 1234",
+                 "logtally_received_bytes_total{transport=\"http\"} 0");
     /* Every transport x reason, zeros included. */
     lt_strbuf_t rejected = LT_STRBUF_INIT;
     lines_with_prefix(body, "logtally_rejected_total{", &rejected);
@@ -388,31 +396,25 @@ START_TEST(test_api_metrics_families)
         nrej++;
     ck_assert_int_eq(nrej, LT_TRANSPORT_COUNT * LT_REJECT_COUNT);
     lt_strbuf_free(&rejected);
-    ASSERT_LINE(body, "logtally_rejected_total{transport=\"tcp\",reason=\"bad_frame\"} 2");
-    ASSERT_LINE(body, "logtally_rejected_total{transport=\"udp\",reason=\"oversize\"} 0");
-    ASSERT_LINE(body, "logtally_rejected_total{transport=\"http\",reason=\"binary\"} 0");
-    ASSERT_LINE(body, "logtally_connections{transport=\"tcp\"} 3");
-    ASSERT_LINE(body, "logtally_connections{transport=\"http\"} 0");
-    ASSERT_LINE(body, "logtally_connections_accepted_total{transport=\"http\"} 4");
-    ASSERT_LINE(body, "logtally_connections_refused_total{transport=\"tcp\"} 5");
-    ASSERT_LINE(body, "logtally_idle_closed_total{transport=\"tcp\"} 6");
-    ASSERT_LINE(body, "logtally_fd_limit_refused_total{transport=\"tcp\"} 9");
-    ASSERT_LINE(body, "logtally_accept_errors_total{transport=\"http\"} 11");
-    ASSERT_LINE(body, "logtally_accept_errors_total{transport=\"tcp\"} 0");
-    ASSERT_LINE(body, "logtally_http_requests_total 7");
-    ASSERT_LINE(body, "logtally_http_responses_total{code=\"200\"} 0");
-    ASSERT_LINE(body, "logtally_http_responses_total{code=\"408\"} 2");
-    ASSERT_LINE(body, "logtally_http_responses_total{code=\"other\"} 1");
-    ASSERT_LINE(body, "logtally_udp_dropped_total 17");
-    ASSERT_LINE(body, "logtally_udp_receive_buffer_bytes 425984");
-    ASSERT_LINE(body, "logtally_ring_events_total 10");
-    ASSERT_LINE(body, "logtally_ring_overwritten_total 2");
-    ASSERT_LINE(body, "logtally_ring_slots 8");
-    ASSERT_LINE(body, "logtally_state_restored 1");
-    ASSERT_LINE(body, "logtally_state_load_failures_total 2");
-    ASSERT_LINE(body, "logtally_state_writes_total 9");
-    ASSERT_LINE(body, "logtally_state_write_failures_total 3");
-    ASSERT_LINE(body, "logtally_state_last_write_timestamp_seconds 1764054000.042");
+    ASSERT_LINES(body, "logtally_rejected_total{transport=\"tcp\",reason=\"bad_frame\"} 2",
+                 "logtally_rejected_total{transport=\"udp\",reason=\"oversize\"} 0",
+                 "logtally_rejected_total{transport=\"http\",reason=\"binary\"} 0",
+                 "logtally_connections{transport=\"tcp\"} 3",
+                 "logtally_connections{transport=\"http\"} 0",
+                 "logtally_connections_accepted_total{transport=\"http\"} 4",
+                 "logtally_connections_refused_total{transport=\"tcp\"} 5",
+                 "logtally_idle_closed_total{transport=\"tcp\"} 6",
+                 "logtally_fd_limit_refused_total{transport=\"tcp\"} 9",
+                 "logtally_accept_errors_total{transport=\"http\"} 11",
+                 "logtally_accept_errors_total{transport=\"tcp\"} 0",
+                 "logtally_http_requests_total 7", "logtally_http_responses_total{code=\"200\"} 0",
+                 "logtally_http_responses_total{code=\"408\"} 2",
+                 "logtally_http_responses_total{code=\"other\"} 1", "logtally_udp_dropped_total 17",
+                 "logtally_udp_receive_buffer_bytes 425984", "logtally_ring_events_total 10",
+                 "logtally_ring_overwritten_total 2", "logtally_ring_slots 8",
+                 "logtally_state_restored 1", "logtally_state_load_failures_total 2",
+                 "logtally_state_writes_total 9", "logtally_state_write_failures_total 3",
+                 "logtally_state_last_write_timestamp_seconds 1764054000.042");
     ck_assert_msg(strstr(body, "logtally_connections{transport=\"udp\"}") == NULL,
                   "UDP has no connections:\n%.2500s", body);
     free_res(&res);
@@ -427,11 +429,9 @@ START_TEST(test_api_metrics_udp_info_absent)
     lt_http_response_t res = get(&fx, "/metrics", NULL);
     ASSERT_LINE(res.body.p, "logtally_udp_dropped_total 0");
     /* No persistence: its families are there, all zero. */
-    ASSERT_LINE(res.body.p, "logtally_state_restored 0");
-    ASSERT_LINE(res.body.p, "logtally_state_writes_total 0");
-    ASSERT_LINE(res.body.p, "logtally_state_last_write_timestamp_seconds 0.000");
-    ASSERT_LINE(res.body.p, "logtally_udp_receive_buffer_bytes 0");
-    ASSERT_LINE(res.body.p, "logtally_ring_events_total 0");
+    ASSERT_LINES(res.body.p, "logtally_state_restored 0", "logtally_state_writes_total 0",
+                 "logtally_state_last_write_timestamp_seconds 0.000",
+                 "logtally_udp_receive_buffer_bytes 0", "logtally_ring_events_total 0");
     free_res(&res);
     fx_free(&fx);
 }
@@ -599,14 +599,13 @@ START_TEST(test_api_metrics_overflow)
     ASSERT_LINE(
         body,
         "logtally_events_total{level=\"err\",host=\"__overflow__\",transport=\"__overflow__\"} 1");
-    ASSERT_LINE(body, "logtally_events_total{level=\"err\",host=\"a\",transport=\"tcp\"} 1");
-    ASSERT_LINE(body, "logtally_events_total{level=\"err\",host=\"b\",transport=\"tcp\"} 1");
+    ASSERT_LINES(body, "logtally_events_total{level=\"err\",host=\"a\",transport=\"tcp\"} 1",
+                 "logtally_events_total{level=\"err\",host=\"b\",transport=\"tcp\"} 1");
     ASSERT_LINE(body, "logtally_events_total{level=\"warning\",host=\"__overflow__\",transport=\"__"
                       "overflow__\"} 2");
-    ASSERT_LINE(body, "logtally_events_total{level=\"warning\",host=\"\",transport=\"\"} 0");
-    ASSERT_LINE(body, "logtally_series 11");
-    ASSERT_LINE(body, "logtally_series_limit 11");
-    ASSERT_LINE(body, "logtally_series_overflow_total 3");
+    ASSERT_LINES(body, "logtally_events_total{level=\"warning\",host=\"\",transport=\"\"} 0",
+                 "logtally_series 11", "logtally_series_limit 11",
+                 "logtally_series_overflow_total 3");
     free_res(&res);
     fx_free(&fx);
 }
@@ -663,9 +662,8 @@ START_TEST(test_api_metrics_openmetrics)
     ck_assert_int_eq(res.status, 200);
     ck_assert_str_eq(res.content_type,
                      "application/openmetrics-text; version=1.0.0; charset=utf-8");
-    ASSERT_LINE(res.body.p, "# TYPE logtally_events counter");
-    ASSERT_LINE(res.body.p, "logtally_events_total{level=\"err\"} 0");
-    ASSERT_LINE(res.body.p, "# TYPE logtally_series gauge");
+    ASSERT_LINES(res.body.p, "# TYPE logtally_events counter",
+                 "logtally_events_total{level=\"err\"} 0", "# TYPE logtally_series gauge");
     size_t n = strlen(res.body.p);
     ck_assert_msg(n > 6 && strcmp(res.body.p + n - 6, "# EOF\n") == 0,
                   "no # EOF at the end:\n%.2500s", res.body.p);
