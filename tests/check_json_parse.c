@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lt_parse.h"
+#include "prefix_copies.h"
 #include "show_bytes.h"
 #include "check_run.h"
 
@@ -551,30 +552,25 @@ START_TEST(test_json_parse_utf8_seq)
 }
 END_TEST
 
+static void check_json_prefix(const char *p, size_t cut, const char *in)
+{
+    lt_event_t ev;
+    size_t end;
+    int rc = lt_json_parse(p, cut, &ev);
+    ck_assert_msg(rc == 0 || rc == LT_PARSE_ERR(LT_REJECT_BAD_JSON), "input %s",
+                  show_bytes(in, cut));
+    if (lt_json_value_end(p, cut, &end) != 0)
+        ck_assert_msg(end <= cut, "input %s: end %zu", show_bytes(in, cut), end);
+}
+
 /* Every prefix of every valid case is read within bounds (ASan checks the copies) and is
  * either a valid object or bad_json. */
 START_TEST(test_json_parse_prefixes_stay_in_bounds)
 {
-    const case_t *tables[] = {sample_cases, field_cases};
-    size_t counts[] = {sizeof(sample_cases) / sizeof(case_t), sizeof(field_cases) / sizeof(case_t)};
-    for (size_t t = 0; t < 2; t++) {
-        for (size_t c = 0; c < counts[t]; c++) {
-            const char *in = tables[t][c].in;
-            size_t n = strlen(in);
-            for (size_t cut = 0; cut < n; cut++) {
-                char *copy = malloc(cut ? cut : 1);
-                lt_event_t ev;
-                size_t end;
-                memcpy(copy, in, cut);
-                int rc = lt_json_parse(copy, cut, &ev);
-                ck_assert_msg(rc == 0 || rc == LT_PARSE_ERR(LT_REJECT_BAD_JSON), "input %s",
-                              show_bytes(in, cut));
-                if (lt_json_value_end(copy, cut, &end) != 0)
-                    ck_assert_msg(end <= cut, "input %s: end %zu", show_bytes(in, cut), end);
-                free(copy);
-            }
-        }
-    }
+    for (int c = 0; c < ROWS(sample_cases); c++)
+        each_prefix_copy(sample_cases[c].in, strlen(sample_cases[c].in), false, check_json_prefix);
+    for (int c = 0; c < ROWS(field_cases); c++)
+        each_prefix_copy(field_cases[c].in, strlen(field_cases[c].in), false, check_json_prefix);
 }
 END_TEST
 

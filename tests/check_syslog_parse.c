@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lt_parse.h"
+#include "prefix_copies.h"
 #include "show_bytes.h"
 #include "check_run.h"
 
@@ -628,27 +629,24 @@ START_TEST(test_syslog_parse_rfc3339)
 }
 END_TEST
 
+static void check_syslog_prefix(const char *p, size_t cut, const char *in)
+{
+    lt_event_t ev;
+    int rc = lt_parse_message(p, cut, NOW_S, &ev);
+    ck_assert_msg(rc == 0 || (LT_PARSE_REJECT(rc) < LT_REJECT_COUNT), "input \"%s\": rc %d",
+                  show_bytes(in, cut), rc);
+}
+
 /* Every input prefix of every case: the parser must never read past n (ASan checks the
  * copies) and every prefix still parses or is rejected with a reason. */
 START_TEST(test_syslog_parse_prefixes_stay_in_bounds)
 {
     const case_t *tables[] = {rfc5424_cases, rfc3164_cases, deviation_cases};
-    size_t counts[] = {sizeof(rfc5424_cases) / sizeof(case_t),
-                       sizeof(rfc3164_cases) / sizeof(case_t),
-                       sizeof(deviation_cases) / sizeof(case_t)};
+    int counts[] = {ROWS(rfc5424_cases), ROWS(rfc3164_cases), ROWS(deviation_cases)};
     for (size_t t = 0; t < 3; t++) {
-        for (size_t c = 0; c < counts[t]; c++) {
+        for (int c = 0; c < counts[t]; c++) {
             const case_t *k = &tables[t][c];
-            size_t n = k->len ? k->len : strlen(k->in);
-            for (size_t cut = 0; cut <= n; cut++) {
-                char *copy = malloc(cut ? cut : 1);
-                lt_event_t ev;
-                memcpy(copy, k->in, cut);
-                int rc = lt_parse_message(copy, cut, NOW_S, &ev);
-                ck_assert_msg(rc == 0 || (LT_PARSE_REJECT(rc) < LT_REJECT_COUNT),
-                              "input \"%s\": rc %d", show_bytes(k->in, cut), rc);
-                free(copy);
-            }
+            each_prefix_copy(k->in, k->len ? k->len : strlen(k->in), true, check_syslog_prefix);
         }
     }
 }
