@@ -109,6 +109,40 @@ static int64_t bsd_year_ms(int month, int day, int hour, int min, int sec, int m
     return LT_TIME_NONE;
 }
 
+/* The last BSD minute this thread resolved to a year. The year search above costs more than
+ * the rest of a message's parse, and stamps come nearly in order, so it runs once a minute
+ * (and once a second of now_s) rather than once a message. Per thread, never shared. */
+static _Thread_local struct {
+    bool is_set;
+    int64_t now_s;
+    int month, day, hour, min;
+    int64_t minute_ms;
+} last_bsd_minute;
+
+/* bsd_year_ms through the cache. A minute is cached only when its first and its last
+ * millisecond land in the same year: the search picks a later year only for times at most
+ * now + FUTURE_SLACK_MS, so every time between those two then lands in that year too. */
+static int64_t bsd_time_ms(int month, int day, int hour, int min, int sec, int ms, int64_t now_s)
+{
+    if (last_bsd_minute.is_set && last_bsd_minute.now_s == now_s &&
+        last_bsd_minute.month == month && last_bsd_minute.day == day &&
+        last_bsd_minute.hour == hour && last_bsd_minute.min == min)
+        return last_bsd_minute.minute_ms + (int64_t)sec * 1000 + ms;
+
+    int64_t first = bsd_year_ms(month, day, hour, min, 0, 0, now_s);
+    int64_t last = bsd_year_ms(month, day, hour, min, 60, 999, now_s);
+    if (first == LT_TIME_NONE || last != first + 60999) /* the minute straddles a year change */
+        return bsd_year_ms(month, day, hour, min, sec, ms, now_s);
+    last_bsd_minute.is_set = true;
+    last_bsd_minute.now_s = now_s;
+    last_bsd_minute.month = month;
+    last_bsd_minute.day = day;
+    last_bsd_minute.hour = hour;
+    last_bsd_minute.min = min;
+    last_bsd_minute.minute_ms = first;
+    return first + (int64_t)sec * 1000 + ms;
+}
+
 /* Reads 1 to max digits at p[*i]; returns the value, or -1 when there is no digit. */
 static int read_number(const char *p, size_t n, size_t *i, size_t max)
 {
@@ -185,7 +219,7 @@ static bool parse_bsd_stamp(const char *p, size_t n, size_t i, int64_t now_s, si
     if (year >= 0)
         *ms = lt_parse_utc_ms(year, month, day, hour, min, sec, frac);
     else
-        *ms = bsd_year_ms(month, day, hour, min, sec, frac, now_s);
+        *ms = bsd_time_ms(month, day, hour, min, sec, frac, now_s);
     *end = i;
     return true;
 }
