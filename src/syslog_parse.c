@@ -4,6 +4,7 @@
  * whatever follows it, the event counts under the PRI's level, and the header fields are
  * filled as far as they can be told. Fields are slices of the input; no I/O, no allocation. */
 #include "lt_parse.h"
+#include "swar.h"
 
 #include <stdbool.h>
 
@@ -380,12 +381,6 @@ static size_t parse_3164_header(const char *p, size_t n, size_t i, int64_t now_s
     return i;
 }
 
-static bool is_sd_name_char(char c)
-{
-    /* RFC 5424 6: SD-NAME is PRINTUSASCII except '=', SP, ']' and '"'. */
-    return c > ' ' && c < 127 && c != '=' && c != ']' && c != '"';
-}
-
 /* RFC 5424 6.3: one or more SD-ELEMENTs starting at p[i]. Sets *end past the last ']'. */
 static bool parse_sd(const char *p, size_t n, size_t i, size_t *end)
 {
@@ -395,8 +390,7 @@ static bool parse_sd(const char *p, size_t n, size_t i, size_t *end)
         return false;
     while (i < n && p[i] == '[') {
         s = ++i;
-        while (i < n && is_sd_name_char(p[i]))
-            i++;
+        i = lt_swar_sd_name_end(p, n, i);
         if (i == s) /* SD-ID is required */
             return false;
         for (;;) {
@@ -409,15 +403,18 @@ static bool parse_sd(const char *p, size_t n, size_t i, size_t *end)
             if (p[i] != ' ')
                 return false;
             s = ++i;
-            while (i < n && is_sd_name_char(p[i]))
-                i++;
+            i = lt_swar_sd_name_end(p, n, i);
             if (i == s || n - i < 2 || p[i] != '=' || p[i + 1] != '"')
                 return false;
             i += 2;
             /* RFC 5424 6.3.3: '"', '\' and ']' are escaped with '\' in PARAM-VALUE. An
              * unescaped ']' is tolerated: inside the quotes it cannot end the element. */
-            while (i < n && p[i] != '"')
-                i += (p[i] == '\\' && i + 1 < n) ? 2 : 1;
+            for (;;) {
+                i = lt_swar_quote_or_backslash(p, n, i);
+                if (i >= n || p[i] == '"')
+                    break;
+                i += (i + 1 < n) ? 2 : 1; /* the '\\' and the byte it escapes */
+            }
             if (i >= n)
                 return false;
             i++;
@@ -444,9 +441,7 @@ static void parse_5424(const char *p, size_t n, size_t i, lt_event_t *ev)
 
     ev->format = LT_FORMAT_RFC5424;
     for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
-        e = i;
-        while (e < n && (unsigned char)p[e] > ' ' && p[e] != 127) /* also UTF-8, leniently */
-            e++;
+        e = lt_swar_field_end(p, n, i); /* also UTF-8, leniently */
         if (e == i || e >= n || p[e] != ' ')
             goto malformed;
         if (!is_nil(p, i, e)) {
@@ -540,12 +535,7 @@ int lt_syslog_parse(const char *p, size_t n, int64_t now_s, lt_event_t *ev)
     size_t i, k;
     int pri;
 
-    *ev = (lt_event_t){
-        .level = LT_LEVEL_UNKNOWN,
-        .facility = LT_FACILITY_NONE,
-        .format = LT_FORMAT_PLAIN,
-        .time_ms = LT_TIME_NONE,
-    };
+    lt_event_reset(ev, LT_FORMAT_PLAIN);
     pri = parse_pri(p, n, &i);
     if (pri < 0 && (k = octet_count_prefix(p, n)) > 0 && (pri = parse_pri(p + k, n - k, &i)) >= 0) {
         p += k;
