@@ -40,6 +40,22 @@ static inline uint64_t lt_swar_load(const char *p)
     return w;
 }
 
+/* The first byte equal to c at or after i: memchr for the short tokens of a syslog header,
+ * without a library call per token. */
+static inline size_t lt_swar_find(const char *p, size_t n, size_t i, char c)
+{
+#if LT_SWAR
+    for (; n - i >= 8; i += 8) {
+        uint64_t m = lt_swar_equal(lt_swar_load(p + i), (unsigned char)c);
+        if (m != 0)
+            return i + (size_t)(__builtin_ctzll(m) >> 3);
+    }
+#endif
+    while (i < n && p[i] != c)
+        i++;
+    return i;
+}
+
 /* The first byte at or after i that ends an RFC 5424 header field: a control byte, space or
  * DEL (UTF-8 bytes are let through). */
 static inline size_t lt_swar_field_end(const char *p, size_t n, size_t i)

@@ -21,6 +21,11 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+static bool is_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -164,15 +169,23 @@ static bool read_2digits(const char *p, size_t n, size_t *i, int *v)
     return true;
 }
 
+/* The month of a three-letter English name in any case, or -1. The letters are folded to
+ * lower case and packed into one word, so a name is told with at most 12 integer compares. */
 static int month_of(const char *p)
 {
-    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-    char m[3];
-
-    for (int k = 0; k < 3; k++)
-        m[k] = (p[k] >= 'A' && p[k] <= 'Z') ? (char)(p[k] - 'A' + 'a') : p[k];
+#define MONTH(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+    static const uint32_t names[12] = {
+        MONTH('j', 'a', 'n'), MONTH('f', 'e', 'b'), MONTH('m', 'a', 'r'), MONTH('a', 'p', 'r'),
+        MONTH('m', 'a', 'y'), MONTH('j', 'u', 'n'), MONTH('j', 'u', 'l'), MONTH('a', 'u', 'g'),
+        MONTH('s', 'e', 'p'), MONTH('o', 'c', 't'), MONTH('n', 'o', 'v'), MONTH('d', 'e', 'c'),
+    };
+    unsigned char a = (unsigned char)p[0], b = (unsigned char)p[1], c = (unsigned char)p[2];
+    if (!is_letter(a) || !is_letter(b) || !is_letter(c))
+        return -1;
+    uint32_t m = MONTH(a | 0x20, b | 0x20, c | 0x20); /* ASCII letters: | 0x20 lowers them */
+#undef MONTH
     for (int k = 0; k < 12; k++)
-        if (names[3 * k] == m[0] && names[3 * k + 1] == m[1] && names[3 * k + 2] == m[2])
+        if (names[k] == m)
             return k + 1;
     return -1;
 }
@@ -248,9 +261,7 @@ static bool parse_3339_stamp(const char *p, size_t n, size_t i, size_t *end, int
 
 static size_t token_end(const char *p, size_t n, size_t i)
 {
-    while (i < n && p[i] != ' ')
-        i++;
-    return i;
+    return lt_swar_find(p, n, i, ' ');
 }
 
 /* A TAG as senders write it: "name:", "name[pid]:" or "name[pid]" (RFC 3164 5.3; the name

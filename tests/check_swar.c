@@ -31,6 +31,18 @@ static size_t naive_quote_or_backslash(const char *p, size_t n, size_t i)
     return i;
 }
 
+static size_t naive_find_space(const char *p, size_t n, size_t i)
+{
+    while (i < n && p[i] != ' ')
+        i++;
+    return i;
+}
+
+static size_t find_space(const char *p, size_t n, size_t i)
+{
+    return lt_swar_find(p, n, i, ' ');
+}
+
 static const struct {
     const char *name;
     search_fn fast, naive;
@@ -38,6 +50,7 @@ static const struct {
     {"field_end", lt_swar_field_end, naive_field_end},
     {"sd_name_end", lt_swar_sd_name_end, naive_sd_name_end},
     {"quote_or_backslash", lt_swar_quote_or_backslash, naive_quote_or_backslash},
+    {"find ' '", find_space, naive_find_space},
 };
 
 /* Bytes at and around each class boundary: a match may sit next to bytes that make the

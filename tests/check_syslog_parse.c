@@ -627,6 +627,30 @@ START_TEST(test_syslog_parse_rfc3339)
 }
 END_TEST
 
+/* Month names in any case; anything else is not a BSD stamp (then no time is read). */
+START_TEST(test_syslog_parse_month_names)
+{
+    static const char *const names[] = {"Jan", "feb", "MAR", "aPr", "May", "jun",
+                                        "Jul", "aug", "Sep", "OCT", "nov", "Dec"};
+    char in[64];
+    for (int m = 0; m < 12; m++) {
+        lt_event_t ev;
+        snprintf(in, sizeof(in), "<13>%s  1 00:00:00 h a: x", names[m]);
+        /* now is 2026-06-15: up to July 1st it is this year, from August 1st last year. */
+        ck_assert_int_eq(lt_syslog_parse(in, strlen(in), 1781481600, &ev), 0);
+        ck_assert_msg(ev.time_ms == lt_parse_utc_ms(m < 7 ? 2026 : 2025, m + 1, 1, 0, 0, 0, 0),
+                      "\"%s\": time_ms %lld", in, (long long)ev.time_ms);
+    }
+    static const char *const bad[] = {"Jam", "J\xc3\xa1n", "Ja", "@an", "j@n", "ja\x0e", "1an", "Ju1"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        lt_event_t ev;
+        snprintf(in, sizeof(in), "<13>%s 11 22:14:15 h a: x", bad[i]);
+        ck_assert_int_eq(lt_syslog_parse(in, strlen(in), NOW_S, &ev), 0);
+        ck_assert_msg(ev.time_ms == NONE, "\"%s\" read as a stamp", show_bytes(in, strlen(in)));
+    }
+}
+END_TEST
+
 /* The RFC 3339 and BSD stamp caches (per thread, keyed by the minute) must never show: each
  * stamp gives the same time whatever was parsed before it. */
 START_TEST(test_syslog_parse_time_cache)
@@ -740,6 +764,7 @@ static Suite *syslog_parse_suite(void)
     tcase_add_test(tc, test_syslog_parse_message_dispatch);
     tcase_add_test(tc, test_syslog_parse_rfc3339);
     tcase_add_test(tc, test_syslog_parse_time_cache);
+    tcase_add_test(tc, test_syslog_parse_month_names);
     tcase_add_test(tc, test_syslog_parse_prefixes_stay_in_bounds);
     suite_add_tcase(s, tc);
     return s;
