@@ -71,6 +71,24 @@ typedef struct {
     lt_slice_t msg;       /* the message text (BOM removed); for JSON the raw value */
 } lt_event_t;
 
+/* An event with nothing parsed yet: unknown level, no facility, no time, empty fields. Field
+ * by field on purpose: `*ev = (lt_event_t){...}` compiles to `rep stos`, whose start-up cost
+ * was a tenth of the parser's time per message. */
+static inline void lt_event_reset(lt_event_t *ev, lt_format_t format)
+{
+    ev->level = LT_LEVEL_UNKNOWN;
+    ev->facility = LT_FACILITY_NONE;
+    ev->format = format;
+    ev->time_ms = LT_TIME_NONE;
+    ev->timestamp = LT_SLICE_NULL;
+    ev->host = LT_SLICE_NULL;
+    ev->app = LT_SLICE_NULL;
+    ev->procid = LT_SLICE_NULL;
+    ev->msgid = LT_SLICE_NULL;
+    ev->sd = LT_SLICE_NULL;
+    ev->msg = LT_SLICE_NULL;
+}
+
 const char *lt_transport_name(lt_transport_t t);
 /* Returns the transport for a name, or -1. */
 int lt_transport_parse(const char *p, size_t n);

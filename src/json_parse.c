@@ -504,12 +504,7 @@ int lt_json_parse(const char *p, size_t n, lt_event_t *ev)
     jfields_t f;
     size_t i = 0, start;
 
-    *ev = (lt_event_t){
-        .level = LT_LEVEL_UNKNOWN,
-        .facility = LT_FACILITY_NONE,
-        .format = LT_FORMAT_JSON,
-        .time_ms = LT_TIME_NONE,
-    };
+    lt_event_reset(ev, LT_FORMAT_JSON);
     f.present = 0;
     while (i < n && is_ws(p[i]))
         i++;

@@ -4,6 +4,7 @@
  * whatever follows it, the event counts under the PRI's level, and the header fields are
  * filled as far as they can be told. Fields are slices of the input; no I/O, no allocation. */
 #include "lt_parse.h"
+#include "swar.h"
 
 #include <stdbool.h>
 
@@ -18,6 +19,11 @@ static lt_slice_t slice(const char *p, size_t from, size_t to)
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+static bool is_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static bool is_blank(char c)
@@ -109,6 +115,40 @@ static int64_t bsd_year_ms(int month, int day, int hour, int min, int sec, int m
     return LT_TIME_NONE;
 }
 
+/* The last BSD minute this thread resolved to a year. The year search above costs more than
+ * the rest of a message's parse, and stamps come nearly in order, so it runs once a minute
+ * (and once a second of now_s) rather than once a message. Per thread, never shared. */
+static _Thread_local struct {
+    bool is_set;
+    int64_t now_s;
+    int month, day, hour, min;
+    int64_t minute_ms;
+} last_bsd_minute;
+
+/* bsd_year_ms through the cache. A minute is cached only when its first and its last
+ * millisecond land in the same year: the search picks a later year only for times at most
+ * now + FUTURE_SLACK_MS, so every time between those two then lands in that year too. */
+static int64_t bsd_time_ms(int month, int day, int hour, int min, int sec, int ms, int64_t now_s)
+{
+    if (last_bsd_minute.is_set && last_bsd_minute.now_s == now_s &&
+        last_bsd_minute.month == month && last_bsd_minute.day == day &&
+        last_bsd_minute.hour == hour && last_bsd_minute.min == min)
+        return last_bsd_minute.minute_ms + (int64_t)sec * 1000 + ms;
+
+    int64_t first = bsd_year_ms(month, day, hour, min, 0, 0, now_s);
+    int64_t last = bsd_year_ms(month, day, hour, min, 60, 999, now_s);
+    if (first == LT_TIME_NONE || last != first + 60999) /* the minute straddles a year change */
+        return bsd_year_ms(month, day, hour, min, sec, ms, now_s);
+    last_bsd_minute.is_set = true;
+    last_bsd_minute.now_s = now_s;
+    last_bsd_minute.month = month;
+    last_bsd_minute.day = day;
+    last_bsd_minute.hour = hour;
+    last_bsd_minute.min = min;
+    last_bsd_minute.minute_ms = first;
+    return first + (int64_t)sec * 1000 + ms;
+}
+
 /* Reads 1 to max digits at p[*i]; returns the value, or -1 when there is no digit. */
 static int read_number(const char *p, size_t n, size_t *i, size_t max)
 {
@@ -129,15 +169,23 @@ static bool read_2digits(const char *p, size_t n, size_t *i, int *v)
     return true;
 }
 
+/* The month of a three-letter English name in any case, or -1. The letters are folded to
+ * lower case and packed into one word, so a name is told with at most 12 integer compares. */
 static int month_of(const char *p)
 {
-    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-    char m[3];
-
-    for (int k = 0; k < 3; k++)
-        m[k] = (p[k] >= 'A' && p[k] <= 'Z') ? (char)(p[k] - 'A' + 'a') : p[k];
+#define MONTH(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+    static const uint32_t names[12] = {
+        MONTH('j', 'a', 'n'), MONTH('f', 'e', 'b'), MONTH('m', 'a', 'r'), MONTH('a', 'p', 'r'),
+        MONTH('m', 'a', 'y'), MONTH('j', 'u', 'n'), MONTH('j', 'u', 'l'), MONTH('a', 'u', 'g'),
+        MONTH('s', 'e', 'p'), MONTH('o', 'c', 't'), MONTH('n', 'o', 'v'), MONTH('d', 'e', 'c'),
+    };
+    unsigned char a = (unsigned char)p[0], b = (unsigned char)p[1], c = (unsigned char)p[2];
+    if (!is_letter(a) || !is_letter(b) || !is_letter(c))
+        return -1;
+    uint32_t m = MONTH(a | 0x20, b | 0x20, c | 0x20); /* ASCII letters: | 0x20 lowers them */
+#undef MONTH
     for (int k = 0; k < 12; k++)
-        if (names[3 * k] == m[0] && names[3 * k + 1] == m[1] && names[3 * k + 2] == m[2])
+        if (names[k] == m)
             return k + 1;
     return -1;
 }
@@ -185,7 +233,7 @@ static bool parse_bsd_stamp(const char *p, size_t n, size_t i, int64_t now_s, si
     if (year >= 0)
         *ms = lt_parse_utc_ms(year, month, day, hour, min, sec, frac);
     else
-        *ms = bsd_year_ms(month, day, hour, min, sec, frac, now_s);
+        *ms = bsd_time_ms(month, day, hour, min, sec, frac, now_s);
     *end = i;
     return true;
 }
@@ -213,9 +261,7 @@ static bool parse_3339_stamp(const char *p, size_t n, size_t i, size_t *end, int
 
 static size_t token_end(const char *p, size_t n, size_t i)
 {
-    while (i < n && p[i] != ' ')
-        i++;
-    return i;
+    return lt_swar_find(p, n, i, ' ');
 }
 
 /* A TAG as senders write it: "name:", "name[pid]:" or "name[pid]" (RFC 3164 5.3; the name
@@ -346,12 +392,6 @@ static size_t parse_3164_header(const char *p, size_t n, size_t i, int64_t now_s
     return i;
 }
 
-static bool is_sd_name_char(char c)
-{
-    /* RFC 5424 6: SD-NAME is PRINTUSASCII except '=', SP, ']' and '"'. */
-    return c > ' ' && c < 127 && c != '=' && c != ']' && c != '"';
-}
-
 /* RFC 5424 6.3: one or more SD-ELEMENTs starting at p[i]. Sets *end past the last ']'. */
 static bool parse_sd(const char *p, size_t n, size_t i, size_t *end)
 {
@@ -361,8 +401,7 @@ static bool parse_sd(const char *p, size_t n, size_t i, size_t *end)
         return false;
     while (i < n && p[i] == '[') {
         s = ++i;
-        while (i < n && is_sd_name_char(p[i]))
-            i++;
+        i = lt_swar_sd_name_end(p, n, i);
         if (i == s) /* SD-ID is required */
             return false;
         for (;;) {
@@ -375,15 +414,18 @@ static bool parse_sd(const char *p, size_t n, size_t i, size_t *end)
             if (p[i] != ' ')
                 return false;
             s = ++i;
-            while (i < n && is_sd_name_char(p[i]))
-                i++;
+            i = lt_swar_sd_name_end(p, n, i);
             if (i == s || n - i < 2 || p[i] != '=' || p[i + 1] != '"')
                 return false;
             i += 2;
             /* RFC 5424 6.3.3: '"', '\' and ']' are escaped with '\' in PARAM-VALUE. An
              * unescaped ']' is tolerated: inside the quotes it cannot end the element. */
-            while (i < n && p[i] != '"')
-                i += (p[i] == '\\' && i + 1 < n) ? 2 : 1;
+            for (;;) {
+                i = lt_swar_quote_or_backslash(p, n, i);
+                if (i >= n || p[i] == '"')
+                    break;
+                i += (i + 1 < n) ? 2 : 1; /* the '\\' and the byte it escapes */
+            }
             if (i >= n)
                 return false;
             i++;
@@ -410,9 +452,7 @@ static void parse_5424(const char *p, size_t n, size_t i, lt_event_t *ev)
 
     ev->format = LT_FORMAT_RFC5424;
     for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
-        e = i;
-        while (e < n && (unsigned char)p[e] > ' ' && p[e] != 127) /* also UTF-8, leniently */
-            e++;
+        e = lt_swar_field_end(p, n, i); /* also UTF-8, leniently */
         if (e == i || e >= n || p[e] != ' ')
             goto malformed;
         if (!is_nil(p, i, e)) {
@@ -506,12 +546,7 @@ int lt_syslog_parse(const char *p, size_t n, int64_t now_s, lt_event_t *ev)
     size_t i, k;
     int pri;
 
-    *ev = (lt_event_t){
-        .level = LT_LEVEL_UNKNOWN,
-        .facility = LT_FACILITY_NONE,
-        .format = LT_FORMAT_PLAIN,
-        .time_ms = LT_TIME_NONE,
-    };
+    lt_event_reset(ev, LT_FORMAT_PLAIN);
     pri = parse_pri(p, n, &i);
     if (pri < 0 && (k = octet_count_prefix(p, n)) > 0 && (pri = parse_pri(p + k, n - k, &i)) >= 0) {
         p += k;

@@ -57,25 +57,40 @@ static size_t utf8_cut(const char *p, size_t n, size_t max)
     return cut;
 }
 
-/* FNV-1a over the key's fields, then a 64-bit finaliser (splitmix64) so that both the low
- * bits (the probe start) and the high bits (the tag) are well mixed. */
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+/* Eight bytes at a time: one multiply per word rather than one per byte (a byte loop was a
+ * tenth of the time per message). The splitmix64 finaliser in hash_key mixes both the low
+ * bits (the probe start) and the high bits (the tag). */
+static uint64_t mix_word(uint64_t h, uint64_t w)
 {
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ull;
+    h ^= w;
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
+}
+
+static uint64_t hash_bytes(uint64_t h, const char *p, size_t n)
+{
+    uint64_t w;
+
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        h = mix_word(h, w);
+    }
+    if (n > 0) {
+        w = 0;
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+        h = mix_word(h, w);
     }
     return h;
 }
 
 static uint64_t hash_key(const lt_series_key_t *key, size_t host_n, size_t app_n)
 {
-    int32_t fields[3] = {(int32_t)key->level, key->facility, key->transport};
-    uint8_t lens[2] = {(uint8_t)host_n, (uint8_t)app_n};
-    uint64_t h = 0xcbf29ce484222325ull;
-    h = hash_bytes(h, fields, sizeof(fields));
-    h = hash_bytes(h, lens, sizeof(lens));
+    /* The lengths keep ("ab", "c") apart from ("a", "bc"). */
+    uint64_t fields = (uint64_t)(uint8_t)key->level | (uint64_t)(uint16_t)key->facility << 8 |
+                      (uint64_t)(uint16_t)key->transport << 24 | (uint64_t)host_n << 40 |
+                      (uint64_t)app_n << 48;
+    uint64_t h = mix_word(0xcbf29ce484222325ull, fields);
     h = hash_bytes(h, key->host.p, host_n);
     h = hash_bytes(h, key->app.p, app_n);
     h ^= h >> 30;

@@ -629,6 +629,97 @@ START_TEST(test_syslog_parse_rfc3339)
 }
 END_TEST
 
+/* Month names in any case; anything else is not a BSD stamp (then no time is read). */
+START_TEST(test_syslog_parse_month_names)
+{
+    static const char *const names[] = {"Jan", "feb", "MAR", "aPr", "May", "jun",
+                                        "Jul", "aug", "Sep", "OCT", "nov", "Dec"};
+    char in[64];
+    for (int m = 0; m < 12; m++) {
+        lt_event_t ev;
+        snprintf(in, sizeof(in), "<13>%s  1 00:00:00 h a: x", names[m]);
+        /* now is 2026-06-15: up to July 1st it is this year, from August 1st last year. */
+        ck_assert_int_eq(lt_syslog_parse(in, strlen(in), 1781481600, &ev), 0);
+        ck_assert_msg(ev.time_ms == lt_parse_utc_ms(m < 7 ? 2026 : 2025, m + 1, 1, 0, 0, 0, 0),
+                      "\"%s\": time_ms %lld", in, (long long)ev.time_ms);
+    }
+    static const char *const bad[] = {"Jam", "J\xc3\xa1n", "Ja", "@an", "j@n", "ja\x0e", "1an", "Ju1"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        lt_event_t ev;
+        snprintf(in, sizeof(in), "<13>%s 11 22:14:15 h a: x", bad[i]);
+        ck_assert_int_eq(lt_syslog_parse(in, strlen(in), NOW_S, &ev), 0);
+        ck_assert_msg(ev.time_ms == NONE, "\"%s\" read as a stamp", show_bytes(in, strlen(in)));
+    }
+}
+END_TEST
+
+/* The RFC 3339 and BSD stamp caches (per thread, keyed by the minute) must never show: each
+ * stamp gives the same time whatever was parsed before it. */
+START_TEST(test_syslog_parse_time_cache)
+{
+    static const char *const stamps[] = {
+        "2026-11-25T03:14:45Z",      "2026-11-25T03:14:59.999+01:00", "2026-11-25T03:14:00-0130",
+        "2026-11-25T03:15:00Z",      "2026-11-25 03:14:45",           "2026-11-25t03:14:45z",
+        "2024-02-29T12:00:00Z",      "2016-12-31T23:59:60Z",          "1969-12-31T23:59:59Z",
+    };
+    static const char *const bad[] = {
+        "2026-11-25T03:14", "2026-11-25T03:14:", "2026-11-25T03:14:61Z", "2026-11-25T03:14+00:00",
+        "2026-02-29T03:14:45Z",
+    };
+    size_t ns = sizeof(stamps) / sizeof(stamps[0]);
+    int64_t cold[sizeof(stamps) / sizeof(stamps[0])];
+
+    /* Cold: a different minute parsed just before each. */
+    for (size_t i = 0; i < ns; i++) {
+        int64_t other;
+        ck_assert_int_eq(lt_parse_rfc3339("2000-01-01T00:00:00Z", 20, &other), 0);
+        ck_assert_int_eq(lt_parse_rfc3339(stamps[i], strlen(stamps[i]), &cold[i]), 0);
+    }
+    ck_assert(cold[0] == 1795576485000);
+    /* Warm: every stamp right after every other one, then every bad one after each good. */
+    for (size_t i = 0; i < ns; i++) {
+        for (size_t j = 0; j < ns; j++) {
+            int64_t a, b;
+            ck_assert_int_eq(lt_parse_rfc3339(stamps[i], strlen(stamps[i]), &a), 0);
+            ck_assert_int_eq(lt_parse_rfc3339(stamps[j], strlen(stamps[j]), &b), 0);
+            ck_assert_msg(a == cold[i] && b == cold[j], "\"%s\" then \"%s\"", stamps[i],
+                          stamps[j]);
+        }
+        for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+            int64_t a, b = 42;
+            ck_assert_int_eq(lt_parse_rfc3339(stamps[i], strlen(stamps[i]), &a), 0);
+            ck_assert_msg(lt_parse_rfc3339(bad[j], strlen(bad[j]), &b) == -EINVAL && b == 42,
+                          "\"%s\" accepted after \"%s\"", bad[j], stamps[i]);
+        }
+    }
+
+    /* BSD: now + 31 days falls at 04:00:30 on Dec 26, inside a minute, so that minute's
+     * stamps go to two years; a cached minute must not carry one year to the other half. */
+    static const struct {
+        int64_t now_s;
+        const char *in;
+        int64_t want_ms;
+    } rows[] = {
+        {NOW_S + 30, "<13>Dec 26 04:00:10 h a: x", 1798257610000}, /* 2026 */
+        {NOW_S + 30, "<13>Dec 26 04:00:50 h a: x", 1766721650000}, /* 2025 */
+        {NOW_S + 30, "<13>Dec 26 04:00:30.000 h a: x", 1798257630000}, /* 2026, just */
+        {NOW_S + 30, "<13>Dec 26 04:00:30.001 h a: x", 1766721630001}, /* 2025 */
+        {NOW_S + 30, "<13>Dec 26 04:00:10 h a: x", 1798257610000},
+        {NOW_S, "<13>Nov 25 03:14:45 h a: x", 1795576485000},
+        {NOW_S, "<13>Nov 25 03:14:46 h a: x", 1795576486000}, /* the cached minute */
+        {NOW_S + 1, "<13>Nov 25 03:14:47 h a: x", 1795576487000}, /* another now */
+        {1798761599, "<13>Jan  1 00:00:05 h a: x", 1798761605000}, /* 2027 */
+        {NOW_S, "<13>Jan  1 00:00:05 h a: x", 1767225605000}, /* same minute, now in 2026 */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        lt_event_t ev;
+        ck_assert_int_eq(lt_syslog_parse(rows[i].in, strlen(rows[i].in), rows[i].now_s, &ev), 0);
+        ck_assert_msg(ev.time_ms == rows[i].want_ms, "row %zu \"%s\": time_ms %lld, want %lld", i,
+                      rows[i].in, (long long)ev.time_ms, (long long)rows[i].want_ms);
+    }
+}
+END_TEST
+
 static void check_syslog_prefix(const char *p, size_t cut, const char *in)
 {
     lt_event_t ev;
@@ -669,6 +760,8 @@ static Suite *syslog_parse_suite(void)
     tcase_add_test(tc, test_syslog_parse_bsd_year);
     tcase_add_test(tc, test_syslog_parse_message_dispatch);
     tcase_add_test(tc, test_syslog_parse_rfc3339);
+    tcase_add_test(tc, test_syslog_parse_time_cache);
+    tcase_add_test(tc, test_syslog_parse_month_names);
     tcase_add_test(tc, test_syslog_parse_prefixes_stay_in_bounds);
     suite_add_tcase(s, tc);
     return s;
