@@ -225,14 +225,20 @@ static void block_done(uv_work_t *w, int status)
     b->is_done = true;
 }
 
-/* Holds the threadpool with b and turns the loop until a tick has queued a checkpoint behind
- * it; uv_sem_post(&b->sem) lets it go. */
-static void hold_a_write(fixture_t *f, blocker_t *b)
+/* Queues b on the threadpool: it holds the one thread, once there, until uv_sem_post(&b->sem). */
+static void block_pool(fixture_t *f, blocker_t *b)
 {
     memset(b, 0, sizeof(*b));
     ck_assert_int_eq(uv_sem_init(&b->sem, 0), 0);
     b->req.data = b;
     ck_assert_int_eq(uv_queue_work(&f->loop, &b->req, block_work, block_done), 0);
+}
+
+/* Holds the threadpool with b and turns the loop until a tick has queued a checkpoint behind
+ * it; uv_sem_post(&b->sem) lets it go. */
+static void hold_a_write(fixture_t *f, blocker_t *b)
+{
+    block_pool(f, b);
     int64_t end = mono_ms() + 5000;
     while (!f->cp.is_writing && mono_ms() < end)
         uv_run(&f->loop, UV_RUN_ONCE);
@@ -369,16 +375,24 @@ START_TEST(test_checkpoint_skips_ticks_while_a_write_is_in_flight)
     ck_assert_uint_eq(lt_counter_get(&f.metrics.write_failures), 0);
     ck_assert_str_eq(dir_names(f.dir), "");
 
+    /* A second blocker behind the held write: the write the next tick queues waits for it, so
+     * the file read below is the held write's. */
+    blocker_t b2;
+    block_pool(&f, &b2);
     uv_sem_post(&b.sem);
     ck_assert_msg(run_until_written(&f, 1, 5000), "the held write did not complete");
     ck_assert_uint_eq(written(&f), 1);
+    ck_assert_msg(lt_counter_get(&f.metrics.write_failures) == 0, "the held write failed: %s",
+                  logged);
     ck_assert(b.is_done);
     assert_restored_count(f.path, LT_LEVEL_ERR, "a", 1, "the held write (its own tick's snapshot)");
+    uv_sem_post(&b2.sem);
     ck_assert_msg(run_until_written(&f, 2, 5000), "no write after the held one");
     assert_restored_count(f.path, LT_LEVEL_ERR, "a", 101, "the next write");
     ck_assert_uint_eq(lt_counter_get(&f.metrics.write_failures), 0);
     fixture_close(&f);
     uv_sem_destroy(&b.sem);
+    uv_sem_destroy(&b2.sem);
 }
 END_TEST
 
