@@ -39,7 +39,7 @@ void lt_tally_event(const lt_tally_t *t, lt_table_batch_t *batch, const lt_event
     lt_series_key_t key;
 
     lt_tally_series_key(t, ev, transport, &key);
-    lt_table_batch_add(t->table, batch, lt_table_lookup(t->table, &key, NULL), 1);
+    lt_table_batch_add(t->table, batch, lt_table_batch_lookup(t->table, batch, &key), 1);
     if (t->ring != NULL && lt_ring_wants(t->ring, ev->level))
         lt_ring_push(t->ring, ev, transport, peer, now_ms);
 }

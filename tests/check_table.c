@@ -588,6 +588,47 @@ START_TEST(test_table_set_series_limit)
 }
 END_TEST
 
+/* lt_table_batch_lookup gives lt_table_lookup's answer whatever came before: keys that share
+ * a level but differ in other labels, labels cut at LT_TABLE_MAX_LABEL_BYTES, overflow once
+ * the table is full, and a batch moved to another table. */
+START_TEST(test_table_batch_lookup_matches_lookup)
+{
+    lt_table_t t1, t2;
+    ck_assert_int_eq(lt_table_init(&t1, 40), 0);
+    ck_assert_int_eq(lt_table_init(&t2, 1000), 0);
+    lt_table_batch_t b = LT_TABLE_BATCH_INIT;
+    char long_a[300], long_b[300];
+    memset(long_a, 'h', sizeof(long_a) - 1);
+    long_a[sizeof(long_a) - 1] = '\0';
+    memcpy(long_b, long_a, sizeof(long_b));
+    long_b[sizeof(long_b) - 2] = 'x'; /* differs only past the cut: the same series */
+    const char *hosts[] = {NULL, "web1", "web2", "web10", long_a, long_b};
+    const char *apps[] = {NULL, "sshd", "sshd2"};
+    unsigned seed = 7;
+    int overflowed = 0;
+
+    for (int round = 0; round < 4000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        lt_table_t *t = round < 3000 ? &t1 : &t2; /* t1 overflows: 40 series for 162 keys */
+        lt_series_key_t k = make_key((lt_level_t)(r % 3), (int)(r / 3 % 2) - 1, LT_LABEL_UNSET,
+                                     hosts[r / 7 % 6], apps[r / 43 % 3]);
+        k.is_overflow = r % 97 == 0;
+        bool is_overflow;
+        uint32_t want = lt_table_lookup(t, &k, &is_overflow);
+        overflowed += is_overflow;
+        uint32_t got = lt_table_batch_lookup(t, &b, &k);
+        ck_assert_msg(got == want, "round %d: id %u, want %u", round, got, want);
+        /* Twice in a row: the memo's own answer. */
+        ck_assert_uint_eq(lt_table_batch_lookup(t, &b, &k), want);
+    }
+    ck_assert_int_gt(overflowed, 0);
+    ck_assert_uint_eq(lt_table_series_count(&t1), 40);
+    lt_table_free(&t1);
+    lt_table_free(&t2);
+}
+END_TEST
+
 static Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -602,6 +643,7 @@ static Suite *table_suite(void)
     tcase_add_test(tc, test_table_racing_inserters_respect_max_series);
     tcase_add_test(tc, test_table_racing_inserters_of_one_key_make_one_series);
     tcase_add_test(tc, test_table_set_series_limit);
+    tcase_add_test(tc, test_table_batch_lookup_matches_lookup);
     suite_add_tcase(s, tc);
     return s;
 }
