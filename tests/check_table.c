@@ -611,8 +611,8 @@ START_TEST(test_table_batch_lookup_matches_lookup)
         seed = seed * 1103515245u + 12345u;
         unsigned r = seed >> 8;
         lt_table_t *t = round < 3000 ? &t1 : &t2; /* t1 overflows: 40 series for 162 keys */
-        lt_series_key_t k = make_key((lt_level_t)(r % 3), (int)(r / 3 % 2) - 1, LT_LABEL_UNSET,
-                                     hosts[r / 7 % 6], apps[r / 43 % 3]);
+        lt_series_key_t k = key_of((lt_level_t)(r % 3), (int)(r / 3 % 2) - 1, LT_LABEL_UNSET,
+                                   hosts[r / 7 % 6], apps[r / 43 % 3]);
         k.is_overflow = r % 97 == 0;
         bool is_overflow;
         uint32_t want = lt_table_lookup(t, &k, &is_overflow);
