@@ -131,10 +131,10 @@ typedef struct {
 
 #define LT_TABLE_BATCH_INIT {{0}, {0}, 0, NULL, {0}}
 
-/* lt_table_lookup, first trying the series this batch last found for the key's level: with
- * few labels most messages repeat it, and comparing one slot's key costs far less than hashing
- * and probing. The memo is only a hint, checked against the slot's key; overflow results are
- * not kept in it. */
+/* lt_table_lookup, first trying the series this batch last found for the key's level when the
+ * key has no host and no app: most messages then repeat it, and comparing one slot's key costs
+ * far less than hashing and probing. The memo is only a hint, checked against the slot's key;
+ * overflow results are not kept in it. */
 uint32_t lt_table_batch_lookup(lt_table_t *t, lt_table_batch_t *b, const lt_series_key_t *key);
 
 /* Queues n increments of series id, merged into the entry already queued for id if there is

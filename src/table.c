@@ -181,18 +181,6 @@ static lt_level_t key_level(const lt_series_key_t *key)
     return (unsigned)key->level < LT_LEVEL_COUNT ? key->level : LT_LEVEL_UNKNOWN;
 }
 
-/* The key as a slot stores it, so that hashing and comparing agree with the slot. */
-static void normalise_key(const lt_series_key_t *key, lt_series_key_t *k, size_t *host_n,
-                          size_t *app_n)
-{
-    *k = *key;
-    k->level = key_level(key);
-    k->facility = (int16_t)key->facility;
-    k->transport = (int16_t)key->transport;
-    *host_n = utf8_cut(k->host.p, k->host.n, LT_TABLE_MAX_LABEL_BYTES);
-    *app_n = utf8_cut(k->app.p, k->app.n, LT_TABLE_MAX_LABEL_BYTES);
-}
-
 static uint32_t lookup(lt_table_t *t, const lt_series_key_t *key, bool *is_overflow, bool is_capped)
 {
     /* Hot path: no malloc, no locks, no syscalls (except sched_yield while a preempted
@@ -201,9 +189,13 @@ static uint32_t lookup(lt_table_t *t, const lt_series_key_t *key, bool *is_overf
     if (key->is_overflow)
         return overflow_series(t, level, is_overflow);
 
-    lt_series_key_t k;
-    size_t host_n, app_n;
-    normalise_key(key, &k, &host_n, &app_n);
+    /* Normalise to what a slot stores, so that hashing and comparing agree with it. */
+    lt_series_key_t k = *key;
+    k.level = level;
+    k.facility = (int16_t)key->facility;
+    k.transport = (int16_t)key->transport;
+    size_t host_n = utf8_cut(k.host.p, k.host.n, LT_TABLE_MAX_LABEL_BYTES);
+    size_t app_n = utf8_cut(k.app.p, k.app.n, LT_TABLE_MAX_LABEL_BYTES);
     uint64_t h = hash_key(&k, host_n, app_n);
     uint32_t tag = (uint32_t)(h >> 32) & TAG_BITS;
     bool is_reserved = false;
@@ -329,8 +321,10 @@ uint32_t lt_table_lookup(lt_table_t *t, const lt_series_key_t *key, bool *is_ove
 
 uint32_t lt_table_batch_lookup(lt_table_t *t, lt_table_batch_t *b, const lt_series_key_t *key)
 {
-    if (key->is_overflow)
-        return lt_table_lookup(t, key, NULL);
+    /* Keys with a host or app rarely repeat the last one of their level, and comparing them
+     * costs more than it saves: those go straight to lookup. */
+    if (key->is_overflow || key->host.n != 0 || key->app.n != 0)
+        return lookup(t, key, NULL, true);
     if (b->memo_table != t) {
         for (int l = 0; l < LT_LEVEL_COUNT; l++)
             b->memo[l] = NO_SERIES;
@@ -339,12 +333,11 @@ uint32_t lt_table_batch_lookup(lt_table_t *t, lt_table_batch_t *b, const lt_seri
     lt_level_t level = key_level(key);
     uint32_t id = b->memo[level];
     if (id != NO_SERIES) {
-        /* This thread saw the slot READY when it stored id (slots never change after), so
-         * its key can be read without another acquire. */
-        lt_series_key_t k;
-        size_t host_n, app_n;
-        normalise_key(key, &k, &host_n, &app_n);
-        if (key_equals(&t->slots[id], &k, host_n, app_n))
+        /* This thread saw the slot READY when it stored id, and a READY slot never changes,
+         * so its key is read without another acquire. */
+        const lt_table_slot_t *s = &t->slots[id];
+        if (s->level == (uint8_t)level && s->facility == (int16_t)key->facility &&
+            s->transport == (int16_t)key->transport && s->host_len == 0 && s->app_len == 0)
             return id;
     }
     bool is_overflow;
