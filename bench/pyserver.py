@@ -85,7 +85,9 @@ async def main():
     tally = Tally(args.expect, args.done)
     server = await asyncio.start_server(
         lambda r, w: serve(tally, r, w), "127.0.0.1", args.port, backlog=1024)
-    print("pyserver ready", flush=True)
+    # --port 0 lets the kernel pick a free port; bench/run reads it from this line.
+    port = server.sockets[0].getsockname()[1]
+    print(f"pyserver ready on port {port}", flush=True)
     async with server:
         await server.serve_forever()
 
