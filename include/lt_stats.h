@@ -17,6 +17,9 @@
     X(200) X(204) X(400) X(401) X(403) X(404) X(405) X(406) X(408) X(411) X(413) X(415) X(429)  \
     X(431) X(500) X(501) X(503)
 
+/* Room for one gauge per ingest worker: LT_CONFIG_MAX_WORKERS (worker.c asserts they agree). */
+#define LT_STATS_MAX_WORKERS 256
+
 enum {
 #define LT_HTTP_CODE_ENUM(code) LT_HTTP_CODE_##code,
     LT_HTTP_CODE_MAP(LT_HTTP_CODE_ENUM)
@@ -38,6 +41,8 @@ typedef struct {
     lt_fdlimit_log_t accept_error_log;                    /* their report's rate limit */
     lt_counter_t http_requests;                           /* HTTP requests answered */
     lt_counter_t http_responses[LT_HTTP_CODE_COUNT];      /* the same, by status code */
+    lt_gauge_t workers;                                   /* ingest threads running */
+    lt_gauge_t worker_tcp[LT_STATS_MAX_WORKERS];          /* TCP connections each one serves */
 } lt_stats_t;
 
 /* Zeroes everything. */

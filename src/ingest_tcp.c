@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* TCP syslog ingest: accept, read into the worker's one read buffer, frame (RFC 6587), and
  * count. A connection's only memory is its struct and the framer's buffer for a message split
- * across reads, both bounded; max_connections is enforced across all workers. */
+ * across reads, both bounded; max_connections is enforced across all workers.
+ *
+ * Balance: SO_REUSEPORT picks a worker by hashing the connection's addresses, which for a few
+ * long-lived connections (a handful of forwarders) often leaves one worker with three of four
+ * and the other core idle. So a worker that accepts a connection while another worker serves
+ * fewer hands the socket over (a dup through that worker's mailbox, then an async wake) before
+ * reading a byte from it; connections never move once they have been read. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lt_alloc.h"
 #include "lt_log.h"
@@ -38,9 +46,8 @@ static void on_reject(void *arg, lt_reject_t reason)
     lt_tally_reject(&c->worker->settings.tally, LT_TRANSPORT_TCP, reason);
 }
 
-static void on_closed(uv_handle_t *h)
+static void conn_unlink(lt_tcp_conn_t *c)
 {
-    lt_tcp_conn_t *c = h->data;
     lt_worker_t *w = c->worker;
     if (c->prev != NULL)
         c->prev->next = c->next;
@@ -48,9 +55,29 @@ static void on_closed(uv_handle_t *h)
         w->conns = c->next;
     if (c->next != NULL)
         c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+    lt_gauge_add(w->tcp_open, -1);
+}
+
+static void conn_free(lt_tcp_conn_t *c)
+{
     lt_framer_free(&c->framer);
-    lt_gauge_add(&stats_of(w)->connections[LT_TRANSPORT_TCP], -1);
     lt_free(c);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    lt_tcp_conn_t *c = h->data;
+    lt_gauge_add(&stats_of(c->worker)->connections[LT_TRANSPORT_TCP], -1);
+    conn_unlink(c);
+    conn_free(c);
+}
+
+/* A connection handed to another worker: its socket lives on there, so nothing is counted
+ * closed here. */
+static void on_moved_closed(uv_handle_t *h)
+{
+    conn_free(h->data);
 }
 
 /* Ends the stream: a partial message is counted as truncated, never as an event. */
@@ -94,6 +121,136 @@ static void on_refused_closed(uv_handle_t *h)
     lt_free(h);
 }
 
+/* A connection on w's loop, linked into its list and counted in its gauge; the caller opens
+ * or accepts its handle. */
+static lt_tcp_conn_t *conn_new(lt_worker_t *w)
+{
+    lt_tcp_conn_t *c = lt_calloc(1, sizeof(*c));
+    c->worker = w;
+    c->handle.data = c;
+    uv_tcp_init(&w->loop, &c->handle);
+    c->next = w->conns;
+    if (w->conns != NULL)
+        w->conns->prev = c;
+    w->conns = c;
+    lt_gauge_add(w->tcp_open, 1);
+    lt_framer_init(&c->framer, w->settings.max_message_bytes, on_message, on_reject, c);
+    return c;
+}
+
+static void conn_start(lt_tcp_conn_t *c)
+{
+    struct sockaddr_storage sa;
+    int len = sizeof(sa);
+    if (uv_tcp_getpeername(&c->handle, (struct sockaddr *)&sa, &len) == 0)
+        lt_worker_format_addr((struct sockaddr *)&sa, c->peer, sizeof(c->peer));
+    c->last_read_ms = lt_worker_wall_ms();
+    if (uv_read_start((uv_stream_t *)&c->handle, on_alloc, on_read) != 0)
+        conn_close(c);
+}
+
+/* The worker serving the fewest TCP connections if it serves fewer than w did before its
+ * newest one (ties stay: no move for nothing); NULL to keep it. A racy read is harmless: the
+ * worst case is one connection more on a worker. */
+static lt_worker_t *lighter_worker(const lt_worker_t *w)
+{
+    const lt_workers_t *ws = w->owner;
+    int64_t fewest = lt_gauge_get(w->tcp_open) - 1;
+    lt_worker_t *to = NULL;
+    for (unsigned i = 0; i < ws->count; i++) {
+        int64_t n = lt_gauge_get(ws->workers[i].tcp_open);
+        if (i != w->index && n < fewest) {
+            fewest = n;
+            to = &ws->workers[i];
+        }
+    }
+    return to;
+}
+
+/* Puts fd in to's mailbox and counts it in to's gauge at once, so that the next accept
+ * anywhere sees it; false when to is stopping or its mailbox is full. */
+static bool handoff_post(lt_worker_t *to, int fd)
+{
+    bool is_posted = false;
+    uv_mutex_lock(&to->handoff_lock);
+    if (to->is_taking_handoffs && to->handoff_count < LT_HANDOFF_SLOTS) {
+        to->handoff_fds[to->handoff_count++] = fd;
+        lt_gauge_add(to->tcp_open, 1);
+        /* Under the lock: on_stop clears is_taking_handoffs under it before closing the
+         * async, so the handle is alive here. */
+        uv_async_send(&to->handoff_async);
+        is_posted = true;
+    }
+    uv_mutex_unlock(&to->handoff_lock);
+    return is_posted;
+}
+
+/* Moves c, accepted and not yet read, to worker to; false leaves it with its worker. */
+static bool conn_move(lt_tcp_conn_t *c, lt_worker_t *to)
+{
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)&c->handle, &fd) != 0)
+        return false;
+    /* dup, not fcntl(F_DUPFD_CLOEXEC): ThreadSanitizer tracks descriptors through dup. */
+    int moved = dup(fd);
+    if (moved < 0)
+        return false;
+    (void)fcntl(moved, F_SETFD, FD_CLOEXEC);
+    if (!handoff_post(to, moved)) {
+        close(moved);
+        return false;
+    }
+    conn_unlink(c);
+    c->is_closing = true;
+    uv_close((uv_handle_t *)&c->handle, on_moved_closed);
+    return true;
+}
+
+static void on_handoff(uv_async_t *a)
+{
+    lt_worker_t *w = a->data;
+    int fds[LT_HANDOFF_SLOTS];
+    uv_mutex_lock(&w->handoff_lock);
+    size_t n = w->handoff_count;
+    memcpy(fds, w->handoff_fds, n * sizeof(fds[0]));
+    w->handoff_count = 0;
+    uv_mutex_unlock(&w->handoff_lock);
+    for (size_t i = 0; i < n; i++) {
+        lt_gauge_add(w->tcp_open, -1); /* conn_new counts it again */
+        lt_tcp_conn_t *c = conn_new(w);
+        if (uv_tcp_open(&c->handle, fds[i]) != 0) {
+            close(fds[i]);
+            conn_close(c);
+            continue;
+        }
+        conn_start(c);
+    }
+}
+
+void lt_ingest_tcp_handoff_open(lt_worker_t *w)
+{
+    uv_async_init(&w->loop, &w->handoff_async, on_handoff);
+    w->handoff_async.data = w;
+    uv_mutex_lock(&w->handoff_lock);
+    w->is_taking_handoffs = true;
+    uv_mutex_unlock(&w->handoff_lock);
+}
+
+void lt_ingest_tcp_handoff_close(lt_worker_t *w)
+{
+    uv_mutex_lock(&w->handoff_lock);
+    w->is_taking_handoffs = false;
+    for (size_t i = 0; i < w->handoff_count; i++) {
+        /* Shutting down: a socket never read holds nothing counted. */
+        close(w->handoff_fds[i]);
+        lt_gauge_add(w->tcp_open, -1);
+        lt_gauge_add(&stats_of(w)->connections[LT_TRANSPORT_TCP], -1);
+    }
+    w->handoff_count = 0;
+    uv_mutex_unlock(&w->handoff_lock);
+    uv_close((uv_handle_t *)&w->handoff_async, NULL);
+}
+
 static void on_connection(uv_stream_t *server, int status)
 {
     lt_worker_t *w = server->data;
@@ -117,15 +274,7 @@ static void on_connection(uv_stream_t *server, int status)
         return;
     }
 
-    lt_tcp_conn_t *c = lt_calloc(1, sizeof(*c));
-    c->worker = w;
-    c->handle.data = c;
-    uv_tcp_init(&w->loop, &c->handle);
-    c->next = w->conns;
-    if (w->conns != NULL)
-        w->conns->prev = c;
-    w->conns = c;
-    lt_framer_init(&c->framer, w->settings.max_message_bytes, on_message, on_reject, c);
+    lt_tcp_conn_t *c = conn_new(w);
     if (uv_accept(server, (uv_stream_t *)&c->handle) != 0) {
         conn_close(c);
         return;
@@ -140,13 +289,10 @@ static void on_connection(uv_stream_t *server, int status)
         return;
     }
     lt_counter_add(&st->connections_accepted[LT_TRANSPORT_TCP], 1);
-    struct sockaddr_storage sa;
-    int len = sizeof(sa);
-    if (uv_tcp_getpeername(&c->handle, (struct sockaddr *)&sa, &len) == 0)
-        lt_worker_format_addr((struct sockaddr *)&sa, c->peer, sizeof(c->peer));
-    c->last_read_ms = lt_worker_wall_ms();
-    if (uv_read_start((uv_stream_t *)&c->handle, on_alloc, on_read) != 0)
-        conn_close(c);
+    lt_worker_t *to = lighter_worker(w);
+    if (to != NULL && conn_move(c, to))
+        return;
+    conn_start(c);
 }
 
 static void on_handle_closed(uv_handle_t *h)

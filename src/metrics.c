@@ -22,6 +22,8 @@
     X(REJECTED, "logtally_rejected_total", COUNTER,                                                \
       "Messages not counted as events, by transport and reason.")                                  \
     X(CONNECTIONS, "logtally_connections", GAUGE, "Connections open now, by transport.")           \
+    X(WORKER_TCP, "logtally_worker_tcp_connections", GAUGE,                                        \
+      "TCP ingest connections each ingest worker serves now (new ones go to the one with fewest).")\
     X(CONNECTIONS_ACCEPTED, "logtally_connections_accepted_total", COUNTER,                        \
       "Connections accepted, by transport.")                                                       \
     X(CONNECTIONS_REFUSED, "logtally_connections_refused_total", COUNTER,                          \
@@ -537,6 +539,12 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
         /* A gauge that went below zero would be a bookkeeping bug; show 0, not 2^64-1. */
         int64_t open = lt_gauge_get(&st->connections[connected[i]]);
         sample_transport(out, FAMILY_CONNECTIONS, connected[i], open > 0 ? (uint64_t)open : 0);
+    }
+    family(out, FAMILY_WORKER_TCP, is_om);
+    for (int64_t i = 0; i < lt_gauge_get(&st->workers) && i < LT_STATS_MAX_WORKERS; i++) {
+        int64_t open = lt_gauge_get(&st->worker_tcp[i]);
+        lt_strbuf_printf(out, "%s{worker=\"%" PRId64 "\"} %" PRId64 "\n",
+                         families[FAMILY_WORKER_TCP].name, i, open > 0 ? open : 0);
     }
     family(out, FAMILY_CONNECTIONS_ACCEPTED, is_om);
     for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)

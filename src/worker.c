@@ -21,6 +21,8 @@
 #include "lt_log.h"
 #include "worker_internal.h"
 
+_Static_assert(LT_STATS_MAX_WORKERS == LT_CONFIG_MAX_WORKERS, "one gauge per possible worker");
+
 #define TICK_MS 1000
 #define ALIVE_WITHIN_MS 5000
 
@@ -269,6 +271,7 @@ static void on_stop(uv_async_t *a)
     lt_ingest_tcp_close_listeners(w);
     lt_ingest_udp_close(w);
     lt_ingest_tcp_close_all(w);
+    lt_ingest_tcp_handoff_close(w);
     uv_close((uv_handle_t *)&w->tick, NULL);
     uv_close((uv_handle_t *)&w->stop_async, NULL);
     uv_close((uv_handle_t *)&w->reload_async, NULL);
@@ -305,6 +308,7 @@ static int worker_prepare(lt_workers_t *ws, lt_worker_t *w, unsigned index)
     w->stop_async.data = w;
     uv_async_init(&w->loop, &w->reload_async, on_reload);
     w->reload_async.data = w;
+    lt_ingest_tcp_handoff_open(w);
     uv_timer_init(&w->loop, &w->tick);
     w->tick.data = w;
     uv_timer_start(&w->tick, on_tick, TICK_MS, TICK_MS);
@@ -320,6 +324,7 @@ static void free_workers(lt_workers_t *ws)
         lt_free(ws->workers[i].udp_buf);
         lt_free(ws->workers[i].tcp_listeners);
         lt_free(ws->workers[i].udp_sockets);
+        uv_mutex_destroy(&ws->workers[i].handoff_lock);
     }
     lt_free(ws->workers);
     lt_free(ws->tcp_fds);
@@ -362,6 +367,12 @@ int lt_workers_start_inherited(lt_workers_t **out, const lt_config_t *config,
     ws->plans = lt_calloc(ws->count, sizeof(*ws->plans));
     ws->has_plan = lt_calloc(ws->count, sizeof(*ws->has_plan));
     ws->workers = lt_calloc(ws->count, sizeof(lt_worker_t));
+    /* Any running worker may hand a connection to any other, even one not started yet. */
+    for (unsigned i = 0; i < ws->count; i++) {
+        uv_mutex_init(&ws->workers[i].handoff_lock);
+        ws->workers[i].tcp_open = &tally->stats->worker_tcp[i];
+    }
+    atomic_store_explicit(&tally->stats->workers, (int64_t)ws->count, memory_order_relaxed);
     ws->tcp_fds = lt_calloc(ws->count * ws->tcp_count + 1, sizeof(int));
     ws->udp_fds = lt_calloc(ws->count * ws->udp_count + 1, sizeof(int));
     for (size_t i = 0; i < ws->count * ws->tcp_count; i++)

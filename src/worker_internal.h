@@ -17,6 +17,9 @@
 /* libuv 1.44 cuts a recvmmsg buffer into 64 KiB slots and reads at most 20 datagrams. */
 #define LT_UDP_SLOT_BYTES (64 * 1024)
 #define LT_UDP_BATCH 20
+/* Accepted sockets that may wait in one worker's hand-off mailbox; beyond, the accepting
+ * worker keeps the connection. */
+#define LT_HANDOFF_SLOTS 64
 
 typedef struct lt_tcp_conn_s lt_tcp_conn_t;
 
@@ -39,6 +42,13 @@ typedef struct lt_worker_s {
     char *read_buf;               /* TCP reads: one buffer, reused by every connection */
     char *udp_buf;                /* UDP recvmmsg buffer: LT_UDP_BATCH slots */
     lt_tcp_conn_t *conns;         /* open connections (doubly linked) */
+    lt_gauge_t *tcp_open;         /* its stats.worker_tcp gauge: held plus handed to it */
+    uv_async_t handoff_async;     /* wakes the worker to open the sockets handed to it */
+    uv_mutex_t handoff_lock;      /* guards the three fields below; initialised before any
+                                   * worker runs, since any of them may hand to any other */
+    bool is_taking_handoffs;      /* from worker_prepare until on_stop */
+    int handoff_fds[LT_HANDOFF_SLOTS];
+    size_t handoff_count;
     int64_t now_ms;               /* wall clock of the read being handled */
     char udp_peer[64];            /* the last UDP peer, formatted once per change */
     struct sockaddr_storage udp_peer_sa;
@@ -83,6 +93,10 @@ int64_t lt_worker_wall_ms(void);
  * connection (counting partial messages as truncated); close connections idle too long;
  * give every open connection the worker's current max_message_bytes. */
 int lt_ingest_tcp_start(lt_worker_t *w);
+/* The hand-off mailbox (see ingest_tcp.c): opened in worker_prepare, and closed by on_stop,
+ * which also closes the sockets still waiting in it. */
+void lt_ingest_tcp_handoff_open(lt_worker_t *w);
+void lt_ingest_tcp_handoff_close(lt_worker_t *w);
 void lt_ingest_tcp_apply_limits(lt_worker_t *w);
 void lt_ingest_tcp_close_listeners(lt_worker_t *w);
 

@@ -292,6 +292,7 @@ START_TEST(test_api_metrics_families)
         {"logtally_received_bytes_total", "counter"},
         {"logtally_rejected_total", "counter"},
         {"logtally_connections", "gauge"},
+        {"logtally_worker_tcp_connections", "gauge"},
         {"logtally_connections_accepted_total", "counter"},
         {"logtally_connections_refused_total", "counter"},
         {"logtally_idle_closed_total", "counter"},
@@ -326,6 +327,10 @@ START_TEST(test_api_metrics_families)
     lt_counter_add(&fx.stats.received_bytes[LT_TRANSPORT_UDP], 1234);
     lt_counter_add(&fx.stats.rejected[LT_TRANSPORT_TCP][LT_REJECT_BAD_FRAME], 2);
     lt_gauge_add(&fx.stats.connections[LT_TRANSPORT_TCP], 3);
+    lt_gauge_add(&fx.stats.workers, 3);
+    lt_gauge_add(&fx.stats.worker_tcp[0], 2);
+    lt_gauge_add(&fx.stats.worker_tcp[2], 1);
+    lt_gauge_add(&fx.stats.worker_tcp[3], 5); /* past the workers running: not shown */
     lt_counter_add(&fx.stats.connections_accepted[LT_TRANSPORT_HTTP], 4);
     lt_counter_add(&fx.stats.connections_refused[LT_TRANSPORT_TCP], 5);
     lt_counter_add(&fx.stats.idle_closed[LT_TRANSPORT_TCP], 6);
@@ -401,6 +406,9 @@ START_TEST(test_api_metrics_families)
                  "logtally_rejected_total{transport=\"http\",reason=\"binary\"} 0",
                  "logtally_connections{transport=\"tcp\"} 3",
                  "logtally_connections{transport=\"http\"} 0",
+                 "logtally_worker_tcp_connections{worker=\"0\"} 2",
+                 "logtally_worker_tcp_connections{worker=\"1\"} 0",
+                 "logtally_worker_tcp_connections{worker=\"2\"} 1",
                  "logtally_connections_accepted_total{transport=\"http\"} 4",
                  "logtally_connections_refused_total{transport=\"tcp\"} 5",
                  "logtally_idle_closed_total{transport=\"tcp\"} 6",
@@ -417,6 +425,8 @@ START_TEST(test_api_metrics_families)
                  "logtally_state_last_write_timestamp_seconds 1764054000.042");
     ck_assert_msg(strstr(body, "logtally_connections{transport=\"udp\"}") == NULL,
                   "UDP has no connections:\n%.2500s", body);
+    ck_assert_msg(strstr(body, "logtally_worker_tcp_connections{worker=\"3\"}") == NULL,
+                  "only the workers running:\n%.2500s", body);
     free_res(&res);
     fx_free(&fx);
 }
