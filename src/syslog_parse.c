@@ -149,6 +149,48 @@ static int64_t bsd_time_ms(int month, int day, int hour, int min, int sec, int m
     return first + (int64_t)sec * 1000 + ms;
 }
 
+/* The text of the last plain "Mmm dd hh:mm" this thread resolved through the minute cache
+ * above. Most stamps repeat their minute's twelve bytes, and comparing those is cheaper than
+ * reading a month name, day, hour and minute again. Per thread, never shared. */
+static _Thread_local struct {
+    bool is_set;
+    int64_t now_s;
+    char text[12];
+    int64_t minute_ms;
+} last_bsd_text;
+
+/* A plain "Mmm dd hh:mm:ss" at p[i] whose first twelve bytes are the remembered ones, under
+ * the same now_s: only the seconds and what follows them are left to check. */
+static bool bsd_stamp_seen(const char *p, size_t n, size_t i, int64_t now_s, size_t *end,
+                           int64_t *ms)
+{
+    if (!last_bsd_text.is_set || last_bsd_text.now_s != now_s || n - i < 15 ||
+        memcmp(p + i, last_bsd_text.text, sizeof(last_bsd_text.text)) != 0 || p[i + 12] != ':' ||
+        !is_digit(p[i + 13]) || !is_digit(p[i + 14]))
+        return false;
+    int sec = (p[i + 13] - '0') * 10 + (p[i + 14] - '0');
+    size_t e = i + 15;
+    if (sec > 60 || (e < n && p[e] != ' ' && p[e] != ':')) /* a fraction takes the long way */
+        return false;
+    *ms = last_bsd_text.minute_ms + (int64_t)sec * 1000;
+    *end = e;
+    return true;
+}
+
+/* Remembers the twelve bytes at p when the minute cache now holds their minute (it does not
+ * for a minute that straddles a year change). */
+static void remember_bsd_text(const char *p, int64_t now_s, int month, int day, int hour, int min)
+{
+    if (!last_bsd_minute.is_set || last_bsd_minute.now_s != now_s ||
+        last_bsd_minute.month != month || last_bsd_minute.day != day ||
+        last_bsd_minute.hour != hour || last_bsd_minute.min != min)
+        return;
+    memcpy(last_bsd_text.text, p, sizeof(last_bsd_text.text));
+    last_bsd_text.now_s = now_s;
+    last_bsd_text.minute_ms = last_bsd_minute.minute_ms;
+    last_bsd_text.is_set = true;
+}
+
 /* Reads 1 to max digits at p[*i]; returns the value, or -1 when there is no digit. */
 static int read_number(const char *p, size_t n, size_t *i, size_t max)
 {
@@ -198,7 +240,10 @@ static bool parse_bsd_stamp(const char *p, size_t n, size_t i, int64_t now_s, si
                             int64_t *ms)
 {
     int month, day, year = -1, hour, min, sec, frac = 0;
+    size_t start = i;
 
+    if (bsd_stamp_seen(p, n, i, now_s, end, ms))
+        return true;
     if (n - i < 15 || p[i + 3] != ' ' || (month = month_of(p + i)) < 0)
         return false;
     i += 4;
@@ -217,23 +262,26 @@ static bool parse_bsd_stamp(const char *p, size_t n, size_t i, int64_t now_s, si
         !read_2digits(p, n, &i, &sec) || sec > 60)
         return false;
     if (i < n && p[i] == '.') {
-        size_t start = ++i;
+        size_t digits = ++i;
         while (i < n && is_digit(p[i])) {
-            if (i - start < 3)
+            if (i - digits < 3)
                 frac = frac * 10 + (p[i] - '0');
             i++;
         }
-        if (i == start)
+        if (i == digits)
             return false;
-        for (size_t k = i - start; k < 3; k++)
+        for (size_t k = i - digits; k < 3; k++)
             frac *= 10;
     }
     if ((i < n && p[i] != ' ' && p[i] != ':') || !valid_day(year, month, day))
         return false;
-    if (year >= 0)
+    if (year >= 0) {
         *ms = lt_parse_utc_ms(year, month, day, hour, min, sec, frac);
-    else
+    } else {
         *ms = bsd_time_ms(month, day, hour, min, sec, frac, now_s);
+        if (i == start + 15) /* "Mmm dd hh:mm:ss", nothing left out, nothing added */
+            remember_bsd_text(p + start, now_s, month, day, hour, min);
+    }
     *end = i;
     return true;
 }

@@ -707,6 +707,18 @@ START_TEST(test_syslog_parse_time_cache)
         {NOW_S + 30, "<13>Dec 26 04:00:10 h a: x", 1798257610000},
         {NOW_S, "<13>Nov 25 03:14:45 h a: x", 1795576485000},
         {NOW_S, "<13>Nov 25 03:14:46 h a: x", 1795576486000}, /* the cached minute */
+        /* The same twelve bytes of text: only what follows them decides. */
+        {NOW_S, "<13>Nov 25 03:14:47.250 h a: x", 1795576487250},
+        {NOW_S, "<13>Nov 25 03:14:61 h a: x", LT_TIME_NONE},
+        {NOW_S, "<13>Nov 25 03:14:4x h a: x", LT_TIME_NONE},
+        {NOW_S, "<13>Nov 25 03:14:48x h a: x", LT_TIME_NONE},
+        {NOW_S, "<13>Nov 25 03:14:60", 1795576500000},
+        {NOW_S, "<13>Nov 25 03:14:49: a: x", 1795576489000},
+        {NOW_S, "<13>Nov 25 03:14", LT_TIME_NONE},
+        {NOW_S, "<13>Nov 25 03:14:50 h a: x", 1795576490000},
+        {NOW_S, "<13>Nov 25 03:14x45 h a: x", LT_TIME_NONE},
+        {NOW_S, "<13>Nov 5 03:14:45 h a: x", 1793848485000}, /* 14 bytes: not remembered */
+        {NOW_S, "<13>Nov 5 03:14::45 h a: x", LT_TIME_NONE},
         {NOW_S + 1, "<13>Nov 25 03:14:47 h a: x", 1795576487000}, /* another now */
         {1798761599, "<13>Jan  1 00:00:05 h a: x", 1798761605000}, /* 2027 */
         {NOW_S, "<13>Jan  1 00:00:05 h a: x", 1767225605000}, /* same minute, now in 2026 */
