@@ -167,39 +167,34 @@ static lt_worker_t *lighter_worker(const lt_worker_t *w)
     return to;
 }
 
-/* Puts fd in to's mailbox and counts it in to's gauge at once, so that the next accept
- * anywhere sees it; false when to is stopping or its mailbox is full. */
-static bool handoff_post(lt_worker_t *to, int fd)
-{
-    bool is_posted = false;
-    uv_mutex_lock(&to->handoff_lock);
-    if (to->is_taking_handoffs && to->handoff_count < LT_HANDOFF_SLOTS) {
-        to->handoff_fds[to->handoff_count++] = fd;
-        lt_gauge_add(to->tcp_open, 1);
-        /* Under the lock: on_stop clears is_taking_handoffs under it before closing the
-         * async, so the handle is alive here. */
-        uv_async_send(&to->handoff_async);
-        is_posted = true;
-    }
-    uv_mutex_unlock(&to->handoff_lock);
-    return is_posted;
-}
-
-/* Moves c, accepted and not yet read, to worker to; false leaves it with its worker. */
+/* Moves c, accepted and not yet read, to worker to: a duplicate of its socket goes into to's
+ * mailbox, counted in to's gauge at once so that the next accept anywhere sees it, and c is
+ * closed here without counting a closed connection. false (to is stopping, its mailbox is
+ * full, no descriptor left) leaves c with its worker. */
 static bool conn_move(lt_tcp_conn_t *c, lt_worker_t *to)
 {
     uv_os_fd_t fd;
+    bool is_moved = false;
     if (uv_fileno((uv_handle_t *)&c->handle, &fd) != 0)
         return false;
-    /* dup, not fcntl(F_DUPFD_CLOEXEC): ThreadSanitizer tracks descriptors through dup. */
-    int moved = dup(fd);
-    if (moved < 0)
-        return false;
-    (void)fcntl(moved, F_SETFD, FD_CLOEXEC);
-    if (!handoff_post(to, moved)) {
-        close(moved);
-        return false;
+    uv_mutex_lock(&to->handoff_lock);
+    if (to->is_taking_handoffs && to->handoff_count < LT_HANDOFF_SLOTS) {
+        /* fcntl, not dup: ThreadSanitizer's dup treats the new number as closed first, and
+         * libuv closes descriptors with a raw syscall it does not see, so a number reused
+         * across threads would be reported as a race. */
+        int moved = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (moved >= 0) {
+            to->handoff_fds[to->handoff_count++] = moved;
+            lt_gauge_add(to->tcp_open, 1);
+            /* Under the lock: on_stop clears is_taking_handoffs under it before closing the
+             * async, so the handle is alive here. */
+            uv_async_send(&to->handoff_async);
+            is_moved = true;
+        }
     }
+    uv_mutex_unlock(&to->handoff_lock);
+    if (!is_moved)
+        return false;
     conn_unlink(c);
     c->is_closing = true;
     uv_close((uv_handle_t *)&c->handle, on_moved_closed);
@@ -240,14 +235,12 @@ void lt_ingest_tcp_handoff_close(lt_worker_t *w)
 {
     uv_mutex_lock(&w->handoff_lock);
     w->is_taking_handoffs = false;
-    for (size_t i = 0; i < w->handoff_count; i++) {
-        /* Shutting down: a socket never read holds nothing counted. */
-        close(w->handoff_fds[i]);
-        lt_gauge_add(w->tcp_open, -1);
-        lt_gauge_add(&stats_of(w)->connections[LT_TRANSPORT_TCP], -1);
-    }
-    w->handoff_count = 0;
     uv_mutex_unlock(&w->handoff_lock);
+    /* Nobody posts any more. The sockets still waiting are opened and closed at once like
+     * every other connection of a stopping worker (nothing was read from them); through
+     * libuv, so that they are closed the way libuv closes descriptors. */
+    on_handoff(&w->handoff_async);
+    lt_ingest_tcp_close_all(w);
     uv_close((uv_handle_t *)&w->handoff_async, NULL);
 }
 
