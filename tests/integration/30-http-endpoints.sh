@@ -6,6 +6,22 @@
 . "$(dirname "$0")/lib.sh"
 lt_start
 
+# The HTTP thread (the main one) asks for the kernel's shortest slice; the ingest workers keep
+# the default. /proc shows se.slice on kernels with per-thread slices (6.12 and later).
+slice_of() { sed -n 's/^se\.slice *: *//p' "/proc/$LT_PID/task/$1/sched" 2>/dev/null; }
+if [ -n "$(slice_of "$LT_PID")" ]; then
+    assert_eq 100000 "$(slice_of "$LT_PID")" "HTTP thread slice (ns)"
+    assert_match 'http thread: scheduler slice 100 us' "$(cat "$T/daemon.log")" "slice logged"
+    for task in /proc/$LT_PID/task/*; do
+        grep -q '^lt-worker' "$task/comm" || continue
+        s=$(slice_of "${task##*/}")
+        [ "$s" != 100000 ] && ok "$(cat "$task/comm") keeps the default slice ($s ns)" \
+            || not_ok "$(cat "$task/comm") inherited the HTTP thread's slice"
+    done
+else
+    assert_match 'http thread: default scheduler slice' "$(cat "$T/daemon.log")" "no slice, logged"
+fi
+
 assert_eq "ok" "$(curl -sf "$URL/healthz")" "/healthz body"
 ct=$(curl -s -o /dev/null -w '%{content_type}' "$URL/metrics")
 assert_eq "text/plain; version=0.0.4; charset=utf-8" "$ct" "/metrics content type"

@@ -98,6 +98,10 @@ assert_eq success "$(show Result)" "clean exit"
 [ "$(show Result)" = success ] || ct journalctl -u logtallyd.service -n 40 -o cat
 assert_match 'final totals: events=8 .*err=5 warning=3' "$(ct journalctl -u logtallyd.service -o cat)" \
     "final totals in the journal"
+# The unit's system call filter lets sched_setattr through for the HTTP thread's slice (on
+# kernels with per-thread slices; older ones log that they have none).
+assert_match 'http thread: (scheduler slice 100 us|default scheduler slice \(per-thread)' \
+    "$(ct journalctl -u logtallyd.service -o cat)" "the unit allows the HTTP thread's slice"
 
 # --- StateDirectory=: the dynamic user keeps a counter checkpoint in /var/lib/logtally.
 write_config '"state": { "file": "/var/lib/logtally/state.json" }'

@@ -82,12 +82,12 @@ lt_stop() {
 
 # metric 'NAME{labels}': the value of one sample line of /metrics ("" when absent).
 metric() {
-    curl -sf "$URL/metrics" | awk -v k="$1" '$1 == k { print $2 }'
+    curl -sf -m 10 "$URL/metrics" | awk -v k="$1" '$1 == k { print $2 }'
 }
 
 # stat PYTHON-EXPR: evaluates an expression over the parsed /api/v1/stats as `s`.
 stat() {
-    curl -sf "$URL/api/v1/stats" | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
+    curl -sf -m 10 "$URL/api/v1/stats" | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
 }
 
 # wait_processed N: waits (up to 10 s) until events + rejections reach N. The daemon has
