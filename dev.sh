@@ -117,7 +117,7 @@ fetch-syslog-ng)
     ;;
 test-tsan)
     install_missing "${build_pkgs[@]}"
-    LT_TESTS=${LT_TESTS:-"tests/check_table tests/check_ring tests/check_tally tests/check_http_server tests/integration/30-http-endpoints.sh tests/integration/60-multiworker-exact.sh tests/integration/61-worker-balance.sh tests/integration/74-state-file.sh tests/integration/76-sighup-reload.sh tests/integration/79-reload-under-load.sh"} \
+    LT_TESTS=${LT_TESTS:-"tests/check_table tests/check_ring tests/check_tally tests/check_http_server tests/integration/30-http-endpoints.sh tests/integration/32-http-auth.sh tests/integration/60-multiworker-exact.sh tests/integration/61-worker-balance.sh tests/integration/74-state-file.sh tests/integration/76-sighup-reload.sh tests/integration/79-reload-under-load.sh"} \
         run_tests build-tsan --enable-werror --enable-tsan CC=clang
     ;;
 *)

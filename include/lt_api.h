@@ -47,7 +47,8 @@ typedef struct {
     lt_api_not_ready_cb not_ready; /* may be NULL: always ready */
     void *not_ready_arg;
     lt_table_batch_t ingest_batch; /* HTTP ingest counts through its own batch */
-    lt_auth_t auth;                /* bearer token for ingest and event texts; none: open */
+    lt_auth_t auth;                /* bearer token for ingest and event texts; none: open.
+                                    * A reload replaces it on the HTTP thread. */
     lt_api_metrics_cache_t *metrics_cache; /* NULL until the first /metrics; lt_api_free_caches */
 } lt_api_t;
 

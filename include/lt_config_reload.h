@@ -12,7 +12,9 @@
 #include "lt_config.h"
 
 /* The reloadable keys and their fields. limits.max_series applies only up to the value the
- * daemon started with (the table cannot grow): main checks that before applying. */
+ * daemon started with (the table cannot grow): main checks that before applying.
+ * http.auth_token_file copies only the path; main reads the file again on every reload (a
+ * rotated token under the same path) and refuses the whole reload when it cannot. */
 #define LT_CONFIG_RELOADABLE_MAP(X)                                                             \
     X("max_message_bytes", max_message_bytes)                                                   \
     X("labels", labels)                                                                         \
@@ -27,7 +29,8 @@
     X("http.max_connections", http_max_connections)                                             \
     X("http.max_header_bytes", http_max_header_bytes)                                           \
     X("http.max_body_bytes", http_max_body_bytes)                                               \
-    X("http.request_timeout_s", http_request_timeout_s)
+    X("http.request_timeout_s", http_request_timeout_s)                                         \
+    X("http.auth_token_file", http_auth_token_file)
 
 /* The listener keys, reloadable too: the workers and the HTTP server rebind (new addresses
  * first). Kinds whose sockets came from systemd keep them: main checks that. */

@@ -29,7 +29,8 @@ bool lt_config_is_reloadable(const char *key)
 
 void lt_config_apply_reloadable(lt_config_t *dst, const lt_config_t *src)
 {
-#define APPLY_FIELD(key, field) dst->field = src->field;
+/* memcpy, since a field may be an array (a path). */
+#define APPLY_FIELD(key, field) memcpy(&dst->field, &src->field, sizeof(dst->field));
     LT_CONFIG_RELOADABLE_MAP(APPLY_FIELD)
 #undef APPLY_FIELD
     memcpy(dst->tcp, src->tcp, sizeof(dst->tcp));

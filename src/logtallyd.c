@@ -331,11 +331,73 @@ static int prepare_http(daemon_t *d, const lt_config_t *applied, lt_http_server_
     return rc;
 }
 
-/* Applies next's reloadable keys, all or nothing: what can fail (a new ring, new listening
- * sockets) is prepared first; then the table limit, labels, ring and HTTP server change on
- * this thread (the HTTP ingest and the API) and the workers get their own copies and their
- * listener changes through lt_workers_reload. Counters are never reset and no ingest
- * connection is closed. */
+/* http.auth_token_file of c read into *auth, which is left empty when HTTP is off or the path
+ * is "" (open). Runs at start, where a bad file stops the daemon (running open when the
+ * operator asked for a token would be worse), and on every reload, even under the same path
+ * (a rotated token), where a bad file refuses the whole reload. A failure is logged as one
+ * line naming the file and what is wrong with it, after prefix. */
+static int read_token(const lt_config_t *c, const char *prefix, lt_auth_t *auth,
+                      bool *is_exposed)
+{
+    const char *path = c->http_auth_token_file;
+    *auth = (lt_auth_t){NULL, 0};
+    *is_exposed = false;
+    if (!c->is_http_enabled || path[0] == '\0')
+        return 0;
+    int rc = lt_auth_load(auth, path, is_exposed);
+    if (rc == UV_EINVAL)
+        lt_log(LT_LOG_ERR, "%shttp.auth_token_file %s: empty, or holds spaces or control bytes",
+               prefix, path);
+    else if (rc == UV_E2BIG)
+        lt_log(LT_LOG_ERR, "%shttp.auth_token_file %s: longer than %d bytes", prefix, path,
+               LT_AUTH_MAX_TOKEN_BYTES);
+    else if (rc != 0)
+        lt_log(LT_LOG_ERR, "%shttp.auth_token_file %s: %s", prefix, path, lt_strerror(rc));
+    return rc;
+}
+
+static void warn_exposed_token(const char *path)
+{
+    lt_log(LT_LOG_WARNING, "http.auth_token_file %s: group or others may read it (chmod 600)",
+           path);
+}
+
+/* Puts token in force in place of d->api.auth and says what changed. The HTTP server runs on
+ * this same loop (the main thread's), and lt_api_handle checks a request's token within one
+ * callback: a swap between callbacks is seen whole by every later request, and no request
+ * holds the old token's memory across it, so no lock or handoff is needed. */
+static void swap_token(daemon_t *d, const lt_config_t *applied, lt_auth_t token,
+                       bool is_exposed)
+{
+    const char *path = applied->http_auth_token_file;
+    bool was_guarded = d->api.auth.token != NULL;
+    bool is_same = token.len == d->api.auth.len
+                   && (token.len == 0 || memcmp(token.token, d->api.auth.token, token.len) == 0);
+    lt_auth_free(&d->api.auth);
+    d->api.auth = token;
+    if (token.token == NULL) {
+        if (was_guarded && applied->is_http_enabled)
+            lt_log(LT_LOG_WARNING,
+                   "http.auth_token_file removed: ingest and event texts are open");
+        return;
+    }
+    if (is_exposed)
+        warn_exposed_token(path);
+    if (!was_guarded)
+        lt_log(LT_LOG_NOTICE, "reload: http.auth_token_file %s: ingest and event texts now "
+                              "need the token", path);
+    else if (!is_same)
+        lt_log(LT_LOG_NOTICE, "reload: http.auth_token_file %s: a new token is in force", path);
+    else
+        lt_log(LT_LOG_INFO, "reload: http.auth_token_file %s: read again, the token is unchanged",
+               path);
+}
+
+/* Applies next's reloadable keys, all or nothing: what can fail (the token file, a new ring,
+ * new listening sockets) is prepared first; then the token, the table limit, labels, ring and
+ * HTTP server change on this thread (the HTTP ingest and the API) and the workers get their own
+ * copies and their listener changes through lt_workers_reload. Counters are never reset and no
+ * ingest connection is closed. */
 static int apply_reload(daemon_t *d, const lt_config_t *next)
 {
     lt_config_t applied = d->config;
@@ -356,18 +418,24 @@ static int apply_reload(daemon_t *d, const lt_config_t *next)
         applied.is_http_enabled = d->config.is_http_enabled;
     }
 
+    lt_auth_t token;
+    bool is_token_exposed;
+    if ((rc = read_token(&applied, "reload: ", &token, &is_token_exposed)) != 0)
+        return rc;
     lt_ring_t *ring = NULL;
     int slot = -1;
     if (is_ring_changed(&d->config, &applied)) {
         free_retired_rings(d);
         if ((slot = retired_slot(d)) < 0) {
             lt_log(LT_LOG_ERR, "reload: the previous reloads' rings are still in use");
+            lt_auth_free(&token);
             return UV_EBUSY;
         }
         rc = lt_ring_new_from(&ring, d->ring, applied.ring_slots, applied.ring_max_message_bytes,
                               applied.ring_min_level);
         if (rc != 0) {
             lt_log(LT_LOG_ERR, "reload: cannot create the event ring: %s", lt_strerror(rc));
+            lt_auth_free(&token);
             return rc;
         }
     }
@@ -377,10 +445,13 @@ static int apply_reload(daemon_t *d, const lt_config_t *next)
         || (rc = prepare_http(d, &applied, &http)) != 0) {
         lt_workers_rebind_abort(d->workers, rebind);
         lt_ring_free(ring);
+        lt_auth_free(&token);
         return rc;
     }
 
-    /* Nothing below fails: the limit is within the table (checked above). */
+    /* Nothing below fails: the limit is within the table (checked above). The token goes in
+     * before a new HTTP server can take a request. */
+    swap_token(d, &applied, token, is_token_exposed);
     if (rebind != NULL)
         lt_workers_rebind_commit(d->workers, rebind);
     if (is_http_changed(&d->config, &applied)) {
@@ -490,38 +561,18 @@ static void request_http_slice(void)
                rc == -ENOTSUP ? "per-thread slices need Linux 6.12" : lt_strerror(rc));
 }
 
-/* http.auth_token_file: read once at start; an unreadable or malformed file stops the start,
- * since running open when the operator asked for a token would be worse. */
-static int load_token(daemon_t *d)
-{
-    const char *path = d->config.http_auth_token_file;
-    bool is_exposed = false;
-    if (path[0] == '\0')
-        return 0;
-    int rc = lt_auth_load(&d->api.auth, path, &is_exposed);
-    if (rc == UV_EINVAL)
-        lt_log(LT_LOG_ERR, "http.auth_token_file %s: empty, or holds spaces or control bytes",
-               path);
-    else if (rc == UV_E2BIG)
-        lt_log(LT_LOG_ERR, "http.auth_token_file %s: longer than %d bytes", path,
-               LT_AUTH_MAX_TOKEN_BYTES);
-    else if (rc != 0)
-        lt_log(LT_LOG_ERR, "http.auth_token_file %s: %s", path, lt_strerror(rc));
-    else if (is_exposed)
-        lt_log(LT_LOG_WARNING, "http.auth_token_file %s: group or others may read it (chmod 600)",
-               path);
-    return rc;
-}
-
 static int start_http(daemon_t *d)
 {
     const lt_config_t *c = &d->config;
     lt_http_limits_t limits = http_limits(c);
     struct sockaddr_storage bound;
     char text[80];
+    bool is_exposed;
     int rc;
-    if ((rc = load_token(d)) != 0)
+    if ((rc = read_token(c, "", &d->api.auth, &is_exposed)) != 0)
         return rc;
+    if (is_exposed)
+        warn_exposed_token(c->http_auth_token_file);
     if (d->inherited.http_fd >= 0) {
         int fd = d->inherited.http_fd;
         d->inherited.http_fd = -1; /* the server owns it now, even on error */

@@ -63,6 +63,7 @@ START_TEST(test_config_reload_reloadable_keys)
     ck_assert(lt_config_is_reloadable("http.max_header_bytes"));
     ck_assert(lt_config_is_reloadable("http.max_body_bytes"));
     ck_assert(lt_config_is_reloadable("http.request_timeout_s"));
+    ck_assert(lt_config_is_reloadable("http.auth_token_file"));
     ck_assert(lt_config_is_reloadable("limits.max_series"));
     ck_assert(lt_config_is_reloadable("limits.max_connections"));
     ck_assert(lt_config_is_reloadable("limits.idle_timeout_s"));
@@ -95,13 +96,16 @@ START_TEST(test_config_reload_apply_copies_only_reloadable)
     file.http_max_header_bytes = 2048;
     file.http_max_body_bytes = 4096;
     file.http_request_timeout_s = 5;
+    snprintf(file.http_auth_token_file, sizeof(file.http_auth_token_file), "/etc/logtally/token");
     file.max_series = 99;
     file.idle_timeout_s = 9;
     file.labels |= LT_LABEL_APP;
     file.ring_slots = 5;
     file.workers = 3;
     file.tcp_count = 0;
-    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 11);
+    ck_assert_uint_eq(lt_config_diff(&running, &file, record, &r), 12);
+    ck_assert_msg(strstr(r.text, "http.auth_token_file: \"\" -> \"/etc/logtally/token\"\n") != NULL,
+                  "diff: %s", r.text);
 
     lt_config_apply_reloadable(&running, &file);
     ck_assert(!running.is_http_ingest_enabled);
@@ -109,6 +113,7 @@ START_TEST(test_config_reload_apply_copies_only_reloadable)
     ck_assert_uint_eq(running.http_max_header_bytes, 2048);
     ck_assert_uint_eq(running.http_max_body_bytes, 4096);
     ck_assert_uint_eq(running.http_request_timeout_s, 5);
+    ck_assert_str_eq(running.http_auth_token_file, "/etc/logtally/token");
     ck_assert_uint_eq(running.max_series, 99);
     ck_assert_uint_eq(running.idle_timeout_s, 9);
     ck_assert_uint_eq(running.labels, file.labels);
