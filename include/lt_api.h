@@ -127,6 +127,10 @@ typedef struct {
  * caller frees with lt_free, valid until lt_table_free; returns its length. */
 size_t lt_api_collect_series(const lt_api_t *api, lt_api_series_t **out);
 
+/* The same series in table order: not sorted, not merged, no zero series added. For sums
+ * that do not need an order (/api/v1/stats "by"). */
+size_t lt_api_collect_series_unsorted(const lt_api_t *api, lt_api_series_t **out);
+
 /* "2026-11-25T03:14:45.123Z" (UTC) into buf; false when the time does not fit a calendar. */
 bool lt_api_format_time_ms(int64_t ms, char buf[40]);
 

@@ -104,62 +104,6 @@ void lt_api_json_error(lt_http_response_t *res, int status, const char *message)
 
 /* ---- /api/v1/stats ----------------------------------------------------------------------- */
 
-/* One series' count seen through one label: what "by" groups. */
-typedef struct {
-    lt_slice_t value;
-    lt_level_t level;
-    uint64_t count;
-} by_row_t;
-
-static int by_row_cmp(const void *va, const void *vb)
-{
-    const by_row_t *a = va, *b = vb;
-    int r = memcmp(a->value.p, b->value.p, a->value.n < b->value.n ? a->value.n : b->value.n);
-    if (r != 0)
-        return r;
-    if (a->value.n != b->value.n)
-        return a->value.n < b->value.n ? -1 : 1;
-    return (int)a->level - (int)b->level;
-}
-
-static bool is_same_value(const by_row_t *a, const by_row_t *b)
-{
-    return a->value.n == b->value.n && memcmp(a->value.p, b->value.p, a->value.n) == 0;
-}
-
-/* {"web1":{"err":3},...} for one label: per value, the levels with a nonzero count. */
-static cJSON *render_by_label(const lt_api_series_t *series, size_t n, int label, lt_strbuf_t *tmp)
-{
-    cJSON *obj = cJSON_CreateObject();
-    by_row_t *rows = lt_malloc((n ? n : 1) * sizeof(*rows));
-    size_t nrows = 0;
-
-    for (size_t i = 0; i < n; i++)
-        if (series[i].count > 0)
-            rows[nrows++] = (by_row_t){series[i].labels[label], series[i].level, series[i].count};
-    if (nrows > 0)
-        qsort(rows, nrows, sizeof(*rows), by_row_cmp);
-
-    for (size_t i = 0; i < nrows;) {
-        cJSON *levels = cJSON_CreateObject();
-        size_t j = i;
-        while (j < nrows && is_same_value(&rows[j], &rows[i])) {
-            /* Rows of one value and level differ in the other labels: sum them. */
-            uint64_t sum = 0;
-            size_t k = j;
-            for (; k < nrows && is_same_value(&rows[k], &rows[j]) && rows[k].level == rows[j].level;
-                 k++)
-                sum += rows[k].count;
-            lt_api_json_add_u64(levels, lt_level_name(rows[j].level), sum);
-            j = k;
-        }
-        cJSON_AddItemToObject(obj, utf8_cstr(tmp, rows[i].value.p, rows[i].value.n), levels);
-        i = j;
-    }
-    lt_free(rows);
-    return obj;
-}
-
 static cJSON *level_doubles(const double v[LT_LEVEL_COUNT])
 {
     cJSON *obj = cJSON_CreateObject();
@@ -262,11 +206,11 @@ cJSON *lt_api_stats_json(const lt_api_t *api)
             cJSON_AddItemToArray(labels, cJSON_CreateString(label_names[l]));
 
     lt_api_series_t *v;
-    size_t n = lt_api_collect_series(api, &v);
+    size_t n = lt_api_collect_series_unsorted(api, &v);
     cJSON *by = cJSON_AddObjectToObject(root, "by");
     for (int l = 0; l < LT_API_LABEL_COUNT; l++)
         if (cfg->labels & label_bits[l])
-            cJSON_AddItemToObject(by, label_names[l], render_by_label(v, n, l, &tmp));
+            cJSON_AddItemToObject(by, label_names[l], lt_api_by_label_json(v, n, l, &tmp));
     lt_free(v);
     lt_strbuf_free(&tmp);
     return root;

@@ -288,6 +288,14 @@ static void collect_sorted(const lt_api_t *api, collect_t *c)
         qsort_r(c->v, c->n, sizeof(*c->v), series_cmp, &c->labels);
 }
 
+size_t lt_api_collect_series_unsorted(const lt_api_t *api, lt_api_series_t **out)
+{
+    collect_t c = {NULL, 0, 0, api->config->labels, false, NULL};
+    lt_table_foreach(api->tally.table, collect_one, &c);
+    *out = c.v;
+    return c.n;
+}
+
 size_t lt_api_collect_series(const lt_api_t *api, lt_api_series_t **out)
 {
     collect_t c = {NULL, 0, 0, api->config->labels, false, NULL};

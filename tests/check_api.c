@@ -835,6 +835,65 @@ START_TEST(test_api_stats_by_label)
 }
 END_TEST
 
+/* "by" over many values (the value table grows several times), added in no order: each
+ * value's per-level sums equal a direct count, keys come in bytewise order ("web" before
+ * "web0" before "web1"), and levels in level order. */
+START_TEST(test_api_stats_by_label_many_values)
+{
+    enum { HOSTS = 41 };
+    static const lt_level_t levels[] = {LT_LEVEL_CRIT, LT_LEVEL_ERR, LT_LEVEL_INFO};
+    uint64_t want[HOSTS][LT_LEVEL_COUNT] = {{0}};
+    char names[HOSTS][8];
+    fixture_t fx;
+    fx_init(&fx, LT_LABEL_HOST | LT_LABEL_APP, 4 * HOSTS * 3 + 9, 0);
+    for (int h = 0; h < HOSTS; h++)
+        snprintf(names[h], sizeof(names[h]), h == 0 ? "web" : "web%d", h - 1);
+    for (int k = 0; k < HOSTS * 3 * 2; k++) {
+        int h = (k * 17) % HOSTS; /* visits the hosts out of order */
+        lt_level_t level = levels[k % 3];
+        uint64_t n = (uint64_t)(k % 5 == 0 ? 0 : k + 1);
+        table_add(&fx, level, names[h], k % 2 ? "api" : "db", LT_LABEL_UNSET, LT_TRANSPORT_TCP,
+                  n);
+        want[h][level] += n;
+    }
+    lt_http_response_t res = get(&fx, "/api/v1/stats", NULL);
+    cJSON *root = parse_json(&res);
+    cJSON *host = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "by"),
+                                                   "host");
+    const char *prev = NULL;
+    int seen = 0;
+    for (cJSON *v = host->child; v != NULL; v = v->next, seen++) {
+        if (prev != NULL)
+            ck_assert_msg(strcmp(prev, v->string) < 0, "\"%s\" after \"%s\"", v->string, prev);
+        prev = v->string;
+        int h = 0;
+        while (h < HOSTS && strcmp(names[h], v->string) != 0)
+            h++;
+        ck_assert_msg(h < HOSTS, "unknown host %s", v->string);
+        int last_level = -1, nlevels = 0;
+        for (cJSON *l = v->child; l != NULL; l = l->next, nlevels++) {
+            int level = lt_level_parse(l->string, strlen(l->string));
+            ck_assert_int_ge(level, 0);
+            ck_assert_int_gt((int)level, last_level);
+            last_level = (int)level;
+            ck_assert_msg((uint64_t)l->valuedouble == want[h][level], "%s %s: %g, want %llu",
+                          v->string, l->string, l->valuedouble,
+                          (unsigned long long)want[h][level]);
+        }
+        int want_levels = 0;
+        for (int l = 0; l < LT_LEVEL_COUNT; l++)
+            want_levels += want[h][l] > 0;
+        ck_assert_int_eq(nlevels, want_levels);
+    }
+    ck_assert_int_eq(seen, HOSTS);
+    ck_assert_str_eq(host->child->string, "web");
+    ck_assert_str_eq(host->child->next->string, "web0");
+    cJSON_Delete(root);
+    free_res(&res);
+    fx_free(&fx);
+}
+END_TEST
+
 /* ---- /api/v1/events ---------------------------------------------------------------------- */
 
 START_TEST(test_api_events_fields_and_order)
@@ -1462,6 +1521,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, test_api_stats_counts);
     tcase_add_test(tc, test_api_stats_large_integers);
     tcase_add_test(tc, test_api_stats_by_label);
+    tcase_add_test(tc, test_api_stats_by_label_many_values);
     tcase_add_test(tc, test_api_events_fields_and_order);
     tcase_add_test(tc, test_api_events_filters);
     tcase_add_test(tc, test_api_events_limit_clamped_to_ring);
