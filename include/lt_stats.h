@@ -43,6 +43,7 @@ typedef struct {
     lt_counter_t http_responses[LT_HTTP_CODE_COUNT];      /* the same, by status code */
     lt_gauge_t workers;                                   /* ingest threads running */
     lt_gauge_t worker_tcp[LT_STATS_MAX_WORKERS];          /* TCP connections each one serves */
+    lt_counter_t worker_udp[LT_STATS_MAX_WORKERS];        /* datagrams each one has read */
 } lt_stats_t;
 
 /* Zeroes everything. */

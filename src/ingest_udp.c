@@ -40,6 +40,7 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
         if (!(flags & UV_UDP_MMSG_CHUNK) || w->now_ms == 0)
             w->now_ms = lt_worker_wall_ms();
         lt_counter_add(&tally->stats->received_bytes[LT_TRANSPORT_UDP], (uint64_t)nread);
+        w->udp_unflushed++;
         size_t n = lt_framer_strip_trailer(buf->base, (size_t)nread);
         if ((flags & UV_UDP_PARTIAL) || n > w->settings.max_message_bytes)
             lt_tally_reject(tally, LT_TRANSPORT_UDP, LT_REJECT_OVERSIZE);
@@ -50,6 +51,8 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
     /* A recvmmsg batch ends with a UV_UDP_MMSG_FREE call; a single read has no CHUNK flag. */
     if (!(flags & UV_UDP_MMSG_CHUNK)) {
         lt_table_batch_flush(tally->table, &w->batch);
+        lt_counter_add(&tally->stats->worker_udp[w->index], w->udp_unflushed);
+        w->udp_unflushed = 0;
         w->now_ms = 0;
     }
 }

@@ -24,6 +24,8 @@
     X(CONNECTIONS, "logtally_connections", GAUGE, "Connections open now, by transport.")           \
     X(WORKER_TCP, "logtally_worker_tcp_connections", GAUGE,                                        \
       "TCP ingest connections each ingest worker serves now (new ones go to the one with fewest).")\
+    X(WORKER_UDP, "logtally_worker_udp_datagrams_total", COUNTER,                                 \
+      "UDP datagrams each ingest worker has read.")                                                \
     X(CONNECTIONS_ACCEPTED, "logtally_connections_accepted_total", COUNTER,                        \
       "Connections accepted, by transport.")                                                       \
     X(CONNECTIONS_REFUSED, "logtally_connections_refused_total", COUNTER,                          \
@@ -554,6 +556,10 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
         lt_strbuf_printf(out, "%s{worker=\"%" PRId64 "\"} %" PRId64 "\n",
                          families[FAMILY_WORKER_TCP].name, i, open > 0 ? open : 0);
     }
+    family(out, FAMILY_WORKER_UDP, is_om);
+    for (int64_t i = 0; i < lt_gauge_get(&st->workers) && i < LT_STATS_MAX_WORKERS; i++)
+        lt_strbuf_printf(out, "%s{worker=\"%" PRId64 "\"} %" PRIu64 "\n",
+                         families[FAMILY_WORKER_UDP].name, i, lt_counter_get(&st->worker_udp[i]));
     family(out, FAMILY_CONNECTIONS_ACCEPTED, is_om);
     for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
         sample_transport(out, FAMILY_CONNECTIONS_ACCEPTED, connected[i],

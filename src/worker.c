@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -110,6 +111,27 @@ static void set_receive_buffer(int fd, size_t bytes)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
 }
 
+/* SO_REUSEPORT picks a group's socket by hashing a datagram's addresses, so all of one
+ * sender's datagrams go to one worker, and two senders often to the same one. A classic BPF
+ * program attached to the group picks a socket at random for each datagram instead (the
+ * index is the order the workers' sockets were bound in); counting does not care which worker
+ * reads a datagram. Best effort: without it the hash still spreads the senders. */
+static void spread_datagrams(int fd, unsigned workers)
+{
+    if (workers < 2)
+        return;
+    struct sock_filter code[] = {
+        {BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)(SKF_AD_OFF + SKF_AD_RANDOM)},
+        {BPF_ALU | BPF_MOD | BPF_K, 0, 0, workers},
+        {BPF_RET | BPF_A, 0, 0, 0},
+    };
+    struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) != 0)
+        lt_log(LT_LOG_WARNING, "udp: cannot spread datagrams over the workers (%s); the "
+                               "kernel's hash of each sender's address picks one",
+               lt_strerror(-errno));
+}
+
 /* Binds kind's addresses for every worker. Logs the failing address. */
 static int bind_all(lt_workers_t *ws, const lt_addr_t *addrs, size_t count, int type,
                     struct sockaddr_storage *bound, int *fds, const char *kind)
@@ -121,6 +143,8 @@ static int bind_all(lt_workers_t *ws, const lt_addr_t *addrs, size_t count, int 
             if (rc == 0 && type == SOCK_DGRAM)
                 set_receive_buffer(fds[w * count + a], ws->config->udp_rcvbuf_bytes);
         }
+        if (rc == 0 && type == SOCK_DGRAM)
+            spread_datagrams(fds[a], ws->count);
         if (rc != 0) {
             lt_log(LT_LOG_ERR, "cannot listen on %s %s: %s", kind, addrs[a].text, lt_strerror(rc));
             return rc;
@@ -513,6 +537,8 @@ static int prepare_kind(lt_workers_t *ws, rebind_kind_t *k, const lt_addr_t *old
             if (rc == 0 && type == SOCK_DGRAM)
                 set_receive_buffer(k->fds[w * count + b], ws->initial_rcvbuf_bytes);
         }
+        if (rc == 0 && type == SOCK_DGRAM)
+            spread_datagrams(k->fds[b], ws->count);
         if (rc != 0) {
             lt_log(LT_LOG_ERR, "reload: cannot listen on %s %s: %s", kind, addrs[b].text,
                    lt_strerror(rc));

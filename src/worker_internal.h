@@ -51,6 +51,7 @@ typedef struct lt_worker_s {
     size_t handoff_count;
     int64_t now_ms;               /* wall clock of the read being handled */
     char udp_peer[64];            /* the last UDP peer, formatted once per change */
+    uint64_t udp_unflushed;       /* datagrams of this batch, not yet in stats.worker_udp */
     struct sockaddr_storage udp_peer_sa;
 } lt_worker_t;
 

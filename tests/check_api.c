@@ -293,6 +293,7 @@ START_TEST(test_api_metrics_families)
         {"logtally_rejected_total", "counter"},
         {"logtally_connections", "gauge"},
         {"logtally_worker_tcp_connections", "gauge"},
+        {"logtally_worker_udp_datagrams_total", "counter"},
         {"logtally_connections_accepted_total", "counter"},
         {"logtally_connections_refused_total", "counter"},
         {"logtally_idle_closed_total", "counter"},
@@ -331,6 +332,7 @@ START_TEST(test_api_metrics_families)
     lt_gauge_add(&fx.stats.worker_tcp[0], 2);
     lt_gauge_add(&fx.stats.worker_tcp[2], 1);
     lt_gauge_add(&fx.stats.worker_tcp[3], 5); /* past the workers running: not shown */
+    lt_counter_add(&fx.stats.worker_udp[1], 12);
     lt_counter_add(&fx.stats.connections_accepted[LT_TRANSPORT_HTTP], 4);
     lt_counter_add(&fx.stats.connections_refused[LT_TRANSPORT_TCP], 5);
     lt_counter_add(&fx.stats.idle_closed[LT_TRANSPORT_TCP], 6);
@@ -409,6 +411,8 @@ START_TEST(test_api_metrics_families)
                  "logtally_worker_tcp_connections{worker=\"0\"} 2",
                  "logtally_worker_tcp_connections{worker=\"1\"} 0",
                  "logtally_worker_tcp_connections{worker=\"2\"} 1",
+                 "logtally_worker_udp_datagrams_total{worker=\"0\"} 0",
+                 "logtally_worker_udp_datagrams_total{worker=\"1\"} 12",
                  "logtally_connections_accepted_total{transport=\"http\"} 4",
                  "logtally_connections_refused_total{transport=\"tcp\"} 5",
                  "logtally_idle_closed_total{transport=\"tcp\"} 6",
