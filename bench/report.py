@@ -32,12 +32,23 @@ def mib(kib):
 
 p("# logtally benchmark results")
 p("")
-p("Written by `bench/run`%s on %s. **One run on a shared, noisy machine**: other engineers' "
-  "builds ran at the same time (load average %s at the start, %s at the end). Each workload "
-  "ran %d time(s); tables show the median run by messages/s. Sender and receiver share the "
-  "same %d cores, so every figure includes the cost of the sender."
-  % (" --quick" if facts["quick"] else "", facts["date"], load0, facts["load_end"], facts["runs"],
-     facts["nproc"], ))
+# The load before the run says whether anything else was running; the load at the end is
+# mostly the run itself.
+try:
+    busy = float(load0.split()[0]) > 0.75 * facts["nproc"]
+except (ValueError, IndexError):
+    busy = True
+if busy:
+    setting = ("**One run on a shared, noisy machine**: other work ran at the same time (load "
+               "average %s at the start, %s at the end)." % (load0, facts["load_end"]))
+else:
+    setting = ("**One run**: nothing else ran on the machine (load average %s at the start; %s "
+               "at the end, from the run itself), but the same workload can still differ by a "
+               "fifth to a third from one run to the next." % (load0, facts["load_end"]))
+p("Written by `bench/run`%s on %s. %s Each workload ran %d time(s); tables show the median run "
+  "by messages/s. Sender and receiver share the same %d cores, so every figure includes the "
+  "cost of the sender."
+  % (" --quick" if facts["quick"] else "", facts["date"], setting, facts["runs"], facts["nproc"]))
 p("")
 p("| machine | |")
 p("| --- | --- |")
