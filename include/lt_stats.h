@@ -39,6 +39,7 @@ typedef struct {
     lt_fdlimit_log_t fd_limit_log;                        /* their report's rate limit */
     lt_counter_t accept_errors[LT_TRANSPORT_COUNT];       /* accept(2) failed (EMFILE, ...) */
     lt_fdlimit_log_t accept_error_log;                    /* their report's rate limit */
+    lt_counter_t listener_pauses[LT_TRANSPORT_COUNT];     /* back-offs after such errors */
     lt_counter_t http_requests;                           /* HTTP requests answered */
     lt_counter_t http_responses[LT_HTTP_CODE_COUNT];      /* the same, by status code */
     lt_gauge_t workers;                                   /* ingest threads running */

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "lt_alloc.h"
+#include "lt_listener.h"
 #include "lt_log.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -56,7 +56,7 @@ typedef struct {
 typedef struct conn_s conn_t;
 
 struct lt_http_server_s {
-    uv_tcp_t listener;
+    lt_listener_t *listener;
     uv_loop_t *loop;
     lt_http_limits_t limits;
     lt_stats_t *stats;
@@ -786,33 +786,26 @@ static void on_refused_closed(uv_handle_t *handle)
 
 /* Over max_connections: accept (so the kernel queue does not fill and the client learns at
  * once) and close. */
-static void refuse(lt_http_server_t *s)
+static void refuse(lt_http_server_t *s, uv_stream_t *listener)
 {
     uv_tcp_t *t = lt_malloc(sizeof(*t));
     uv_tcp_init(s->loop, t);
     t->data = s;
     s->refs++;
-    (void)uv_accept((uv_stream_t *)&s->listener, (uv_stream_t *)t);
+    (void)uv_accept(listener, (uv_stream_t *)t);
     uv_close((uv_handle_t *)t, on_refused_closed);
     if (s->stats != NULL)
         lt_counter_add(&s->stats->connections_refused[LT_TRANSPORT_HTTP], 1);
 }
 
-static void on_connection(uv_stream_t *listener, int status)
+/* Failed accepts are counted, reported and waited out by the listener (lt_listener.h). */
+static void on_connection(void *arg, uv_stream_t *listener)
 {
-    lt_http_server_t *s = listener->data;
-    if (status < 0) {
-        if (s->stats != NULL) {
-            lt_counter_add(&s->stats->accept_errors[LT_TRANSPORT_HTTP], 1);
-            lt_fdlimit_report_error(&s->stats->accept_error_log, "http", status,
-                                    (int64_t)time(NULL));
-        }
-        return;
-    }
+    lt_http_server_t *s = arg;
     if (s->is_closing)
         return;
     if (s->n_conns >= s->limits.max_connections) {
-        refuse(s);
+        refuse(s, listener);
         return;
     }
 
@@ -862,9 +855,9 @@ static void on_connection(uv_stream_t *listener, int status)
 
 /* ---- server -------------------------------------------------------------------------------- */
 
-static void on_listener_closed(uv_handle_t *handle)
+static void on_listener_closed(void *arg)
 {
-    server_unref(handle->data);
+    server_unref(arg);
 }
 
 /* Listens on addr (bound here) or on fd (already bound and listening) when addr is NULL. */
@@ -895,32 +888,22 @@ static int server_start(lt_http_server_t **server, uv_loop_t *loop, const struct
     s->settings.on_body = on_body;
     s->settings.on_message_complete = on_message_complete;
 
-    err = uv_tcp_init(loop, &s->listener);
+    const lt_listener_config_t cfg = {
+        .on_connection = on_connection,
+        .arg = s,
+        .stats = stats,
+        .transport = LT_TRANSPORT_HTTP,
+    };
+    err = addr != NULL ? lt_listener_bind(&s->listener, loop, addr, &cfg)
+                       : lt_listener_open(&s->listener, loop, fd, &cfg);
     if (err != 0) {
-        if (addr == NULL)
-            close(fd);
+        /* The listener left nothing open that needs s; its memory goes on the loop's next run. */
         lt_free(s);
         return err;
     }
-    s->listener.data = s;
     s->refs = 1;
-    if (addr != NULL) {
-        err = uv_tcp_bind(&s->listener, addr, 0);
-    } else if ((err = uv_tcp_open(&s->listener, fd)) != 0) {
-        close(fd); /* the handle never owned it; once it does, uv_close closes it */
-    }
-    if (err == 0)
-        err = uv_listen((uv_stream_t *)&s->listener, SOMAXCONN, on_connection);
-    if (err != 0)
-        goto out;
     *server = s;
-out:
-    if (err != 0) {
-        /* The handle's memory goes in its close callback, on the loop's next run. */
-        s->is_closing = true;
-        uv_close((uv_handle_t *)&s->listener, on_listener_closed);
-    }
-    return err;
+    return 0;
 }
 
 int lt_http_server_start(lt_http_server_t **server, uv_loop_t *loop, const struct sockaddr *addr,
@@ -944,8 +927,7 @@ void lt_http_server_set_limits(lt_http_server_t *server, const lt_http_limits_t 
 
 int lt_http_server_address(const lt_http_server_t *server, struct sockaddr_storage *out)
 {
-    int len = sizeof(*out);
-    return uv_tcp_getsockname(&server->listener, (struct sockaddr *)out, &len);
+    return lt_listener_address(server->listener, out);
 }
 
 void lt_http_server_close(lt_http_server_t *server)
@@ -956,5 +938,5 @@ void lt_http_server_close(lt_http_server_t *server)
     /* Close callbacks run on a later loop iteration, so the list is stable during the walk. */
     for (conn_t *c = server->conns; c != NULL; c = c->next)
         conn_close(c);
-    uv_close((uv_handle_t *)&server->listener, on_listener_closed);
+    lt_listener_close(server->listener, on_listener_closed);
 }

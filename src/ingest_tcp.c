@@ -244,15 +244,11 @@ void lt_ingest_tcp_handoff_close(lt_worker_t *w)
     uv_close((uv_handle_t *)&w->handoff_async, NULL);
 }
 
-static void on_connection(uv_stream_t *server, int status)
+/* Failed accepts are counted, reported and waited out by the listener (lt_listener.h). */
+static void on_connection(void *arg, uv_stream_t *server)
 {
-    lt_worker_t *w = server->data;
+    lt_worker_t *w = arg;
     lt_stats_t *st = stats_of(w);
-    if (status != 0) {
-        lt_counter_add(&st->accept_errors[LT_TRANSPORT_TCP], 1);
-        lt_fdlimit_report_error(&st->accept_error_log, "tcp", status, lt_worker_wall_ms() / 1000);
-        return;
-    }
 
     /* Reserve a place first, so that workers racing for the last one cannot both win. */
     int64_t open = atomic_fetch_add_explicit(&st->connections[LT_TRANSPORT_TCP], 1,
@@ -299,18 +295,19 @@ void lt_ingest_close_handle(uv_handle_t *h)
         uv_close(h, on_handle_closed);
 }
 
-uv_tcp_t *lt_ingest_tcp_listen(lt_worker_t *w, int fd)
+lt_listener_t *lt_ingest_tcp_listen(lt_worker_t *w, int fd)
 {
-    uv_tcp_t *l = lt_malloc(sizeof(*l));
-    uv_tcp_init(&w->loop, l);
-    l->data = w;
-    int rc = uv_tcp_open(l, fd);
-    if (rc == 0)
-        rc = uv_listen((uv_stream_t *)l, SOMAXCONN, on_connection);
+    const lt_listener_config_t cfg = {
+        .on_connection = on_connection,
+        .arg = w,
+        .stats = stats_of(w),
+        .transport = LT_TRANSPORT_TCP,
+    };
+    lt_listener_t *l = NULL;
+    int rc = lt_listener_open(&l, &w->loop, fd, &cfg);
     if (rc != 0) {
         lt_log(LT_LOG_ERR, "worker %u: cannot listen on tcp fd %d: %s", w->index, fd,
                lt_strerror(rc));
-        lt_ingest_close_handle((uv_handle_t *)l);
         return NULL;
     }
     return l;
@@ -319,7 +316,7 @@ uv_tcp_t *lt_ingest_tcp_listen(lt_worker_t *w, int fd)
 int lt_ingest_tcp_start(lt_worker_t *w)
 {
     const lt_workers_t *ws = w->owner;
-    w->tcp_listeners = lt_calloc(ws->tcp_count + 1, sizeof(uv_tcp_t *));
+    w->tcp_listeners = lt_calloc(ws->tcp_count + 1, sizeof(lt_listener_t *));
     for (size_t a = 0; a < ws->tcp_count; a++) {
         w->tcp_listener_count = a + 1;
         w->tcp_listeners[a] = lt_ingest_tcp_listen(w, ws->tcp_fds[w->index * ws->tcp_count + a]);
@@ -332,7 +329,7 @@ int lt_ingest_tcp_start(lt_worker_t *w)
 void lt_ingest_tcp_close_listeners(lt_worker_t *w)
 {
     for (size_t a = 0; a < w->tcp_listener_count; a++)
-        lt_ingest_close_handle((uv_handle_t *)w->tcp_listeners[a]);
+        lt_listener_close(w->tcp_listeners[a], NULL);
 }
 
 void lt_ingest_tcp_close_all(lt_worker_t *w)

@@ -36,6 +36,9 @@
       "Connections closed at once because the process neared its open files limit, by transport.")\
     X(ACCEPT_ERRORS, "logtally_accept_errors_total", COUNTER,                                      \
       "Failed accepts of a listener (out of descriptors or memory), by transport.")               \
+    X(LISTENER_PAUSES, "logtally_listener_pauses_total", COUNTER,                                  \
+      "Back-offs (100 ms doubling to 1 s) in which a listener accepted nothing because "          \
+      "descriptors or memory ran out, by transport.")                                              \
     X(UDP_DROPPED, "logtally_udp_dropped_total", COUNTER,                                          \
       "Datagrams the kernel dropped because a UDP receive buffer was full.")                       \
     X(UDP_RCVBUF, "logtally_udp_receive_buffer_bytes", GAUGE,                                      \
@@ -581,6 +584,10 @@ static void render(lt_api_t *api, lt_strbuf_t *out, bool is_om)
     for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
         sample_transport(out, FAMILY_ACCEPT_ERRORS, connected[i],
                          lt_counter_get(&st->accept_errors[connected[i]]));
+    family(out, FAMILY_LISTENER_PAUSES, is_om);
+    for (size_t i = 0; i < sizeof(connected) / sizeof(connected[0]); i++)
+        sample_transport(out, FAMILY_LISTENER_PAUSES, connected[i],
+                         lt_counter_get(&st->listener_pauses[connected[i]]));
 
     family(out, FAMILY_UDP_DROPPED, is_om);
     sample(out, FAMILY_UDP_DROPPED, udp.dropped);

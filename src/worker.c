@@ -215,36 +215,56 @@ static bool take_plan(lt_workers_t *ws, unsigned index, lt_listen_plan_t plan[2]
     return true;
 }
 
-static uv_handle_t *open_tcp(lt_worker_t *w, int fd)
+/* How adopt_plan opens and closes one kind of listener. */
+typedef struct {
+    void *(*open)(lt_worker_t *w, int fd);
+    void (*close)(void *listener);
+} listener_ops_t;
+
+static void *open_tcp(lt_worker_t *w, int fd)
 {
-    return (uv_handle_t *)lt_ingest_tcp_listen(w, fd);
+    return lt_ingest_tcp_listen(w, fd);
 }
 
-static uv_handle_t *open_udp(lt_worker_t *w, int fd)
+/* A paused listener closes too: its timer goes with it, so it never listens again. */
+static void close_tcp(void *listener)
 {
-    return (uv_handle_t *)lt_ingest_udp_open(w, fd);
+    lt_listener_close(listener, NULL);
 }
+
+static void *open_udp(lt_worker_t *w, int fd)
+{
+    return lt_ingest_udp_open(w, fd);
+}
+
+static void close_udp(void *udp)
+{
+    lt_ingest_close_handle(udp);
+}
+
+static const listener_ops_t TCP_OPS = {open_tcp, close_tcp};
+static const listener_ops_t UDP_OPS = {open_udp, close_udp};
 
 /* Keeps the listeners the plan keeps, opens the new ones, closes the rest. Connections
  * accepted earlier are not listeners: they stay open whatever happens here. */
-static void adopt_plan(lt_worker_t *w, uv_handle_t ***handles, size_t *count,
-                       const lt_listen_plan_t *p, uv_handle_t *(*open)(lt_worker_t *, int))
+static void adopt_plan(lt_worker_t *w, void ***handles, size_t *count, const lt_listen_plan_t *p,
+                       const listener_ops_t *ops)
 {
     if (!p->is_changed)
         return;
-    uv_handle_t **next = lt_calloc(p->count + 1, sizeof(*next));
+    void **next = lt_calloc(p->count + 1, sizeof(*next));
     bool is_kept[LT_CONFIG_MAX_LISTENERS] = {false};
     for (size_t i = 0; i < p->count; i++) {
         if (p->from[i] >= 0) {
             next[i] = (*handles)[p->from[i]];
             is_kept[p->from[i]] = true;
         } else {
-            next[i] = open(w, p->fds[i]);
+            next[i] = ops->open(w, p->fds[i]);
         }
     }
     for (size_t a = 0; a < *count; a++)
-        if (!is_kept[a])
-            lt_ingest_close_handle((*handles)[a]);
+        if (!is_kept[a] && (*handles)[a] != NULL)
+            ops->close((*handles)[a]);
     lt_free(*handles);
     *handles = next;
     *count = p->count;
@@ -271,10 +291,8 @@ static void on_reload(uv_async_t *a)
     bool has_plan = take_plan(ws, w->index, plan);
     uv_mutex_unlock(&ws->mailbox_lock);
     if (has_plan) {
-        adopt_plan(w, (uv_handle_t ***)&w->tcp_listeners, &w->tcp_listener_count, &plan[0],
-                   open_tcp);
-        adopt_plan(w, (uv_handle_t ***)&w->udp_sockets, &w->udp_socket_count, &plan[1],
-                   open_udp);
+        adopt_plan(w, (void ***)&w->tcp_listeners, &w->tcp_listener_count, &plan[0], &TCP_OPS);
+        adopt_plan(w, (void ***)&w->udp_sockets, &w->udp_socket_count, &plan[1], &UDP_OPS);
     }
     /* Counts batched under the old labels go to their series before new keys are built. */
     lt_table_batch_flush(w->settings.tally.table, &w->batch);

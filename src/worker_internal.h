@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "lt_framer.h"
+#include "lt_listener.h"
 #include "lt_table.h"
 #include "lt_worker.h"
 
@@ -34,7 +35,7 @@ typedef struct lt_worker_s {
     _Atomic uint64_t adopted_generation; /* the last reload this worker applied */
     uv_timer_t tick;              /* each second: idle sweep, batch flush, liveness stamp */
     _Atomic int64_t last_tick_ms; /* read by lt_workers_alive from other threads */
-    uv_tcp_t **tcp_listeners;     /* one per TCP address in force (NULL: failed to open) */
+    lt_listener_t **tcp_listeners; /* one per TCP address in force (NULL: failed to open) */
     size_t tcp_listener_count;
     uv_udp_t **udp_sockets;       /* one per UDP address in force (NULL: failed to open) */
     size_t udp_socket_count;
@@ -101,9 +102,10 @@ void lt_ingest_tcp_handoff_close(lt_worker_t *w);
 void lt_ingest_tcp_apply_limits(lt_worker_t *w);
 void lt_ingest_tcp_close_listeners(lt_worker_t *w);
 
-/* One listener on fd (ingest_tcp.c) or one UDP socket (ingest_udp.c) on the worker's loop;
- * NULL on error (logged). lt_ingest_close_handle closes and frees either. */
-uv_tcp_t *lt_ingest_tcp_listen(lt_worker_t *w, int fd);
+/* One listener on fd (ingest_tcp.c; lt_listener_close closes it) or one UDP socket
+ * (ingest_udp.c; lt_ingest_close_handle closes and frees it) on the worker's loop; NULL on
+ * error (logged). The TCP one takes ownership of fd either way. */
+lt_listener_t *lt_ingest_tcp_listen(lt_worker_t *w, int fd);
 uv_udp_t *lt_ingest_udp_open(lt_worker_t *w, int fd);
 void lt_ingest_close_handle(uv_handle_t *h);
 void lt_ingest_tcp_close_all(lt_worker_t *w);

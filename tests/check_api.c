@@ -299,6 +299,7 @@ START_TEST(test_api_metrics_families)
         {"logtally_idle_closed_total", "counter"},
         {"logtally_fd_limit_refused_total", "counter"},
         {"logtally_accept_errors_total", "counter"},
+        {"logtally_listener_pauses_total", "counter"},
         {"logtally_udp_dropped_total", "counter"},
         {"logtally_udp_receive_buffer_bytes", "gauge"},
         {"logtally_series", "gauge"},
@@ -337,6 +338,7 @@ START_TEST(test_api_metrics_families)
     lt_counter_add(&fx.stats.connections_refused[LT_TRANSPORT_TCP], 5);
     lt_counter_add(&fx.stats.idle_closed[LT_TRANSPORT_TCP], 6);
     lt_counter_add(&fx.stats.fd_limit_refused[LT_TRANSPORT_TCP], 9);
+    lt_counter_add(&fx.stats.listener_pauses[LT_TRANSPORT_TCP], 13);
     lt_counter_add(&fx.stats.accept_errors[LT_TRANSPORT_HTTP], 11);
     lt_counter_add(&fx.stats.http_requests, 7);
     lt_counter_add(&fx.stats.http_responses[lt_stats_http_code_index(408)], 2);
@@ -419,6 +421,8 @@ START_TEST(test_api_metrics_families)
                  "logtally_fd_limit_refused_total{transport=\"tcp\"} 9",
                  "logtally_accept_errors_total{transport=\"http\"} 11",
                  "logtally_accept_errors_total{transport=\"tcp\"} 0",
+                 "logtally_listener_pauses_total{transport=\"http\"} 0",
+                 "logtally_listener_pauses_total{transport=\"tcp\"} 13",
                  "logtally_http_requests_total 7", "logtally_http_responses_total{code=\"200\"} 0",
                  "logtally_http_responses_total{code=\"408\"} 2",
                  "logtally_http_responses_total{code=\"other\"} 1", "logtally_udp_dropped_total 17",
