@@ -5,6 +5,7 @@
 #ifndef LT_EVENT_H
 #define LT_EVENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,30 @@ typedef struct {
 } lt_slice_t;
 
 #define LT_SLICE_NULL ((lt_slice_t){NULL, 0})
+
+/* Same bytes (a NULL slice equals any empty one). */
+static inline bool lt_slice_eq(lt_slice_t a, lt_slice_t b)
+{
+    if (a.n != b.n)
+        return false;
+    for (size_t i = 0; i < a.n; i++)
+        if (a.p[i] != b.p[i])
+            return false;
+    return true;
+}
+
+/* Bytewise order, as memcmp would give with the shorter first on a common prefix. A byte loop:
+ * label values are short, and sorting thousands of series called memcmp a hundred thousand
+ * times per scrape. */
+static inline int lt_slice_cmp(lt_slice_t a, lt_slice_t b)
+{
+    const unsigned char *x = (const unsigned char *)a.p, *y = (const unsigned char *)b.p;
+    size_t n = a.n < b.n ? a.n : b.n;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return a.n < b.n ? -1 : a.n > b.n;
+}
 
 /* X(ENUM, name) */
 #define LT_TRANSPORT_MAP(X)                                                                     \

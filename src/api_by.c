@@ -31,15 +31,10 @@ static uint64_t hash_slice(lt_slice_t s)
     return h;
 }
 
-static bool slice_eq(lt_slice_t a, lt_slice_t b)
-{
-    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
 static by_value_t *by_find(by_table_t *t, lt_slice_t value)
 {
     size_t i = hash_slice(value) & (t->cap - 1);
-    while (t->v[i].is_used && !slice_eq(t->v[i].value, value))
+    while (t->v[i].is_used && !lt_slice_eq(t->v[i].value, value))
         i = (i + 1) & (t->cap - 1);
     return &t->v[i];
 }
@@ -67,15 +62,10 @@ static void by_add(by_table_t *t, lt_slice_t value, lt_level_t level, uint64_t c
     b->counts[level] += count;
 }
 
-/* Bytewise, as memcmp would order them (the order scripts have always seen). */
+/* Bytewise (the order scripts have always seen). */
 static int by_value_cmp(const void *va, const void *vb)
 {
-    const by_value_t *a = va, *b = vb;
-    size_t n = a->value.n < b->value.n ? a->value.n : b->value.n;
-    int r = n > 0 ? memcmp(a->value.p, b->value.p, n) : 0;
-    if (r != 0)
-        return r;
-    return a->value.n < b->value.n ? -1 : a->value.n > b->value.n;
+    return lt_slice_cmp(((const by_value_t *)va)->value, ((const by_value_t *)vb)->value);
 }
 
 cJSON *lt_api_by_label_json(const lt_api_series_t *series, size_t n, int label,

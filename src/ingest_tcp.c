@@ -6,7 +6,7 @@
  * Balance: SO_REUSEPORT picks a worker by hashing the connection's addresses, which for a few
  * long-lived connections (a handful of forwarders) often leaves one worker with three of four
  * and the other core idle. So a worker that accepts a connection while another worker serves
- * fewer hands the socket over (a dup through that worker's mailbox, then an async wake) before
+ * fewer hands the socket over (a duplicate through its mailbox, then an async wake) before
  * reading a byte from it; connections never move once they have been read. */
 #include <fcntl.h>
 #include <stdlib.h>

@@ -255,18 +255,6 @@ static void collect_one(void *arg, const lt_series_key_t *key, uint64_t count)
     }
 }
 
-/* Bytewise, as memcmp would order them. A byte loop: label values are short, and sorting
- * thousands of series called memcmp a hundred thousand times per scrape. */
-static int slice_cmp(lt_slice_t a, lt_slice_t b)
-{
-    const unsigned char *x = (const unsigned char *)a.p, *y = (const unsigned char *)b.p;
-    size_t n = a.n < b.n ? a.n : b.n;
-    for (size_t i = 0; i < n; i++)
-        if (x[i] != y[i])
-            return x[i] < y[i] ? -1 : 1;
-    return a.n < b.n ? -1 : a.n > b.n;
-}
-
 /* qsort_r comparator; arg points to the configured LT_LABEL_* bits, the only labels that can
  * differ (the others are "" in every series). */
 static int series_cmp(const void *va, const void *vb, void *arg)
@@ -278,7 +266,7 @@ static int series_cmp(const void *va, const void *vb, void *arg)
     for (int i = 0; i < LT_API_LABEL_COUNT; i++) {
         if (!(labels & label_bits[i]))
             continue;
-        int r = slice_cmp(a->labels[i], b->labels[i]);
+        int r = lt_slice_cmp(a->labels[i], b->labels[i]);
         if (r != 0)
             return r;
     }

@@ -93,20 +93,15 @@ static double elapsed_s(const struct timespec *since)
 
 /* ---- workers ------------------------------------------------------------------------------ */
 
-static bool slice_eq(lt_slice_t a, lt_slice_t b)
-{
-    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
 static bool is_match(const lt_scan_options_t *opt, const lt_event_t *ev)
 {
     if (opt->min_level >= 0 && (int)ev->level > opt->min_level)
         return false;
     if (opt->level >= 0 && (int)ev->level != opt->level)
         return false;
-    if (opt->app.p != NULL && !slice_eq(opt->app, ev->app))
+    if (opt->app.p != NULL && !lt_slice_eq(opt->app, ev->app))
         return false;
-    if (opt->host.p != NULL && !slice_eq(opt->host, ev->host))
+    if (opt->host.p != NULL && !lt_slice_eq(opt->host, ev->host))
         return false;
     return true;
 }

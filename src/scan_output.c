@@ -97,18 +97,11 @@ typedef struct {
     uint64_t total;
 } by_row_t;
 
-static int slice_cmp(lt_slice_t a, lt_slice_t b)
-{
-    size_t n = a.n < b.n ? a.n : b.n;
-    int c = n > 0 ? memcmp(a.p, b.p, n) : 0;
-    return c != 0 ? c : (a.n > b.n) - (a.n < b.n);
-}
-
 /* qsort_r comparator: arg points to the label index to compare by. */
 static int series_label_cmp(const void *va, const void *vb, void *arg)
 {
     int label = *(const int *)arg;
-    return slice_cmp(((const lt_api_series_t *)va)->labels[label],
+    return lt_slice_cmp(((const lt_api_series_t *)va)->labels[label],
                      ((const lt_api_series_t *)vb)->labels[label]);
 }
 
@@ -127,7 +120,7 @@ static void by_table(FILE *f, lt_api_series_t *v, size_t n, int label, const cha
     for (size_t i = 0; i < n; i++) {
         if (v[i].count == 0)
             continue;
-        if (nrows == 0 || slice_cmp(v[i].labels[label], rows[nrows - 1].value) != 0)
+        if (nrows == 0 || lt_slice_cmp(v[i].labels[label], rows[nrows - 1].value) != 0)
             rows[nrows++].value = v[i].labels[label];
         rows[nrows - 1].counts[v[i].level] += v[i].count;
         rows[nrows - 1].total += v[i].count;

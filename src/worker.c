@@ -132,19 +132,30 @@ static void spread_datagrams(int fd, unsigned workers)
                lt_strerror(-errno));
 }
 
+/* Binds address a (of count) once per worker into fds[w * count + a], after a plain bind that
+ * resolves it into *bound; UDP sockets get their receive buffer and the random spread. On
+ * error the sockets opened so far stay in fds, for the caller's clean-up. */
+static int bind_group(lt_workers_t *ws, const lt_addr_t *addr, int type, size_t a, size_t count,
+                      struct sockaddr_storage *bound, int *fds, size_t rcvbuf_bytes)
+{
+    int rc = probe_bind((const struct sockaddr *)&addr->sa, type, bound);
+    for (unsigned w = 0; rc == 0 && w < ws->count; w++) {
+        rc = open_shared_socket(bound, type, &fds[w * count + a]);
+        if (rc == 0 && type == SOCK_DGRAM)
+            set_receive_buffer(fds[w * count + a], rcvbuf_bytes);
+    }
+    if (rc == 0 && type == SOCK_DGRAM)
+        spread_datagrams(fds[a], ws->count);
+    return rc;
+}
+
 /* Binds kind's addresses for every worker. Logs the failing address. */
 static int bind_all(lt_workers_t *ws, const lt_addr_t *addrs, size_t count, int type,
                     struct sockaddr_storage *bound, int *fds, const char *kind)
 {
     for (size_t a = 0; a < count; a++) {
-        int rc = probe_bind((const struct sockaddr *)&addrs[a].sa, type, &bound[a]);
-        for (unsigned w = 0; rc == 0 && w < ws->count; w++) {
-            rc = open_shared_socket(&bound[a], type, &fds[w * count + a]);
-            if (rc == 0 && type == SOCK_DGRAM)
-                set_receive_buffer(fds[w * count + a], ws->config->udp_rcvbuf_bytes);
-        }
-        if (rc == 0 && type == SOCK_DGRAM)
-            spread_datagrams(fds[a], ws->count);
+        int rc = bind_group(ws, &addrs[a], type, a, count, &bound[a], fds,
+                            ws->config->udp_rcvbuf_bytes);
         if (rc != 0) {
             lt_log(LT_LOG_ERR, "cannot listen on %s %s: %s", kind, addrs[a].text, lt_strerror(rc));
             return rc;
@@ -549,14 +560,8 @@ static int prepare_kind(lt_workers_t *ws, rebind_kind_t *k, const lt_addr_t *old
                 k->fds[w * count + b] = old_fds[w * nold + (size_t)k->from[b]];
             continue;
         }
-        int rc = probe_bind((const struct sockaddr *)&addrs[b].sa, type, &k->bound[b]);
-        for (unsigned w = 0; rc == 0 && w < ws->count; w++) {
-            rc = open_shared_socket(&k->bound[b], type, &k->fds[w * count + b]);
-            if (rc == 0 && type == SOCK_DGRAM)
-                set_receive_buffer(k->fds[w * count + b], ws->initial_rcvbuf_bytes);
-        }
-        if (rc == 0 && type == SOCK_DGRAM)
-            spread_datagrams(k->fds[b], ws->count);
+        int rc = bind_group(ws, &addrs[b], type, b, count, &k->bound[b], k->fds,
+                            ws->initial_rcvbuf_bytes);
         if (rc != 0) {
             lt_log(LT_LOG_ERR, "reload: cannot listen on %s %s: %s", kind, addrs[b].text,
                    lt_strerror(rc));

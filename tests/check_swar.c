@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "../src/swar.h" /* internal to the parsers, not in include/ */
 
 typedef size_t (*search_fn)(const char *p, size_t n, size_t i);
@@ -116,9 +117,5 @@ static Suite *swar_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(swar_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(swar_suite());
 }
